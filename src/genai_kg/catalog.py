@@ -1,0 +1,149 @@
+"""A compact index of the graph for the planner: roles, skills, providers and courses as JSON.
+
+The planner's commands read this index instead of the YAML or RDF: loading it costs a
+millisecond and imports neither pydantic nor rdflib, which keeps ``genai-kg path`` within
+its cold-start budget. ``store.open_catalog`` builds it once per dataset and caches it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .planner import CourseOption
+
+FORMAT_VERSION = 1
+LEVELS = ("beginner", "intermediate", "advanced")
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    id: str
+    name: str
+    aliases: list[str]
+    essential: list[str]
+    optional: list[str]
+    next: list[str]
+    #: Midpoint of the lowest USD minimum and the highest USD maximum; ``None`` unless both exist.
+    salary_mid: float | None = None
+    salary_text: str = ""
+
+
+@dataclass(frozen=True)
+class CourseEntry:
+    id: str
+    title: str
+    platform: str
+    level: str
+    teaches: list[str]
+    requires: list[str]
+    hours: float | None = None
+    cost: float | None = None
+    currency: str | None = None
+    url: str | None = None
+    creators: list[str] = field(default_factory=list)
+
+    def option(self) -> CourseOption:
+        """Return the planner's view of this course (costs only in USD count as known)."""
+        cost = self.cost if self.currency in (None, "USD") else None
+        return CourseOption(
+            id=self.id,
+            teaches=frozenset(self.teaches),
+            requires=frozenset(self.requires),
+            hours=self.hours,
+            cost=cost,
+        )
+
+
+@dataclass
+class Catalog:
+    """Everything the planner's commands need, by id."""
+
+    fingerprint: str
+    roles: dict[str, RoleEntry]
+    skills: dict[str, str]
+    skill_aliases: dict[str, list[str]]
+    providers: dict[str, str]
+    courses: dict[str, CourseEntry]
+
+    def names(self, kind: str) -> dict[str, list[str]]:
+        """Return ``{id: [name, *aliases]}`` for "roles", "skills" or "courses"."""
+        if kind == "roles":
+            return {rid: [role.name, *role.aliases] for rid, role in self.roles.items()}
+        if kind == "skills":
+            return {
+                sid: [name, *self.skill_aliases.get(sid, [])] for sid, name in self.skills.items()
+            }
+        return {cid: [course.title] for cid, course in self.courses.items()}
+
+    def to_json(self) -> str:
+        payload = {
+            "format": FORMAT_VERSION,
+            "fingerprint": self.fingerprint,
+            "roles": [asdict(role) for role in self.roles.values()],
+            "skills": self.skills,
+            "skill_aliases": self.skill_aliases,
+            "providers": self.providers,
+            "courses": [asdict(course) for course in self.courses.values()],
+        }
+        return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Catalog:
+        payload: dict[str, Any] = json.loads(text)
+        if payload.get("format") != FORMAT_VERSION:
+            raise ValueError("catalog written by another version of genai-kg")
+        return cls(
+            fingerprint=payload["fingerprint"],
+            roles={entry["id"]: RoleEntry(**entry) for entry in payload["roles"]},
+            skills=payload["skills"],
+            skill_aliases=payload["skill_aliases"],
+            providers=payload["providers"],
+            courses={entry["id"]: CourseEntry(**entry) for entry in payload["courses"]},
+        )
+
+
+def catalog_from_dataset(dataset: Any, fingerprint: str) -> Catalog:
+    """Return the catalog of a checked ``models.Dataset``."""
+    from .describe import salary_range
+
+    roles = {}
+    for role in dataset.roles.values():
+        usd = [band for band in role.salary if band.currency == "USD"]
+        lows = [band.min for band in usd if band.min is not None]
+        highs = [band.max for band in usd if band.max is not None]
+        roles[role.id] = RoleEntry(
+            id=role.id,
+            name=role.name,
+            aliases=list(role.aliases),
+            essential=list(role.skills.essential),
+            optional=list(role.skills.optional),
+            next=list(role.next),
+            salary_mid=(min(lows) + max(highs)) / 2 if lows and highs else None,
+            salary_text=salary_range(role),
+        )
+    courses = {
+        course.id: CourseEntry(
+            id=course.id,
+            title=course.title,
+            platform=course.platform,
+            level=course.level.value,
+            teaches=list(course.teaches),
+            requires=list(course.requires),
+            hours=course.hours,
+            cost=None if course.cost is None else course.cost.amount,
+            currency=None if course.cost is None else course.cost.currency,
+            url=course.url,
+            creators=list(course.creators),
+        )
+        for course in dataset.courses.values()
+    }
+    return Catalog(
+        fingerprint=fingerprint,
+        roles=roles,
+        skills={skill.id: skill.name for skill in dataset.skills.values()},
+        skill_aliases={s.id: list(s.aliases) for s in dataset.skills.values() if s.aliases},
+        providers={provider.id: provider.name for provider in dataset.providers.values()},
+        courses=courses,
+    )

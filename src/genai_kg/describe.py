@@ -1,0 +1,106 @@
+"""What ``list`` and ``show`` print: rows of one kind, and one entity with its links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .build import Built
+from .models import Dataset, Role
+from .render import money
+from .view import node_name, to_networkx
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "roles": ("id", "name", "track", "essential", "salary"),
+    "skills": ("id", "name", "category", "broader"),
+    "tools": ("id", "name", "category", "vendor"),
+    "providers": ("id", "name", "kind"),
+    "courses": ("id", "title", "platform", "level", "hours", "cost"),
+    "sources": ("id", "title", "publisher", "url"),
+}
+
+
+def salary_range(role: Role) -> str:
+    """Summarise a role's salary bands as ``$100,000-$220,000`` (``?`` where a bound is unknown)."""
+    if not role.salary:
+        return ""
+    lows = [band.min for band in role.salary if band.min is not None]
+    highs = [band.max for band in role.salary if band.max is not None]
+    currency = role.salary[0].currency
+    low = money(min(lows), currency) if lows else "?"
+    high = money(max(highs), currency) if highs else "?"
+    return f"{low}-{high}"
+
+
+def list_rows(dataset: Dataset, table: str) -> tuple[list[str], list[list[Any]]]:
+    """Return the headers and rows that ``genai-kg list`` shows for one kind."""
+    headers = list(_COLUMNS[table])
+    rows = []
+    for entity in dataset.table(table).values():
+        row: list[Any] = []
+        for column in headers:
+            if column == "essential":
+                row.append(len(entity.skills.essential))
+            elif column == "salary":
+                row.append(salary_range(entity))
+            elif column == "kind":
+                row.append(entity.kind.value)
+            elif column == "level":
+                row.append(entity.level.value)
+            elif column == "cost":
+                row.append(None if entity.cost is None else entity.cost.amount)
+            else:
+                row.append(getattr(entity, column))
+        rows.append(row)
+    return headers, rows
+
+
+def describe(built: Built, kind: str, entity_id: str) -> dict[str, Any]:
+    """Return one entity's values and its links out and in, grouped by relation."""
+    view = to_networkx(built.graph)
+    name = node_name(kind.removesuffix("s"), entity_id)
+    attributes = dict(view.nodes[name])
+    links: dict[str, list[str]] = {}
+    for _, target, label in view.out_edges(name, data="label"):
+        links.setdefault(label, []).append(_label(view, target))
+    linked_from: dict[str, list[str]] = {}
+    for source, _, label in view.in_edges(name, data="label"):
+        linked_from.setdefault(label, []).append(_label(view, source))
+    entity = built.dataset.table(kind)[entity_id]
+    description: dict[str, Any] = {
+        "kind": attributes.pop("kind"),
+        "id": entity_id,
+        "label": attributes.pop("label"),
+        "values": attributes,
+        "links": links,
+        "linked_from": linked_from,
+    }
+    if isinstance(entity, Role):
+        description["salary"] = [
+            band.model_dump(mode="json", exclude_none=True) for band in entity.salary
+        ]
+    return description
+
+
+def _label(view: Any, node: str) -> str:
+    return f"{view.nodes[node]['label']} ({node})"
+
+
+def format_description(description: dict[str, Any]) -> str:
+    """Render ``describe``'s result as indented text."""
+    lines = [f"{description['label']}  [{description['kind']} {description['id']}]"]
+    for key, value in description["values"].items():
+        lines.append(f"  {key}: {value}")
+    for band in description.get("salary", []):
+        bounds = (
+            f"{money(band.get('min'), band['currency'])}-{money(band.get('max'), band['currency'])}"
+        )
+        scope = f"{band['level']}, {band['region']} {band['year']}"
+        lines.append(f"  salary ({scope}): {bounds}  [{band['source']}]")
+    for heading, groups in (
+        ("", description["links"]),
+        ("linked from: ", description["linked_from"]),
+    ):
+        for label, targets in groups.items():
+            lines.append(f"  {heading}{label}:")
+            lines.extend(f"    - {target}" for target in targets)
+    return "\n".join(lines)

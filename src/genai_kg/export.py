@@ -1,0 +1,201 @@
+"""Write the graph in every export format, each file through one atomic-write helper.
+
+RDF syntaxes are written by pyoxigraph from triples in N-Triples order, so the same
+graph always gives the same bytes (and pyoxigraph writes Turtle tens of times faster than
+rdflib). Graph formats (GraphML, GEXF, DOT, Neo4j CSV) are written from the NetworkX view.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from .paths import atomic_write
+from .rdf import PREFIXES
+
+__all__ = ["ExportFormat", "atomic_write", "export_files", "serialize_rdf", "to_oxigraph"]
+
+
+class ExportFormat(enum.StrEnum):
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+    JSONLD = "jsonld"
+    RDFXML = "rdfxml"
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    CSV = "csv"
+    DOT = "dot"
+
+
+RDF_FORMATS = {
+    ExportFormat.TURTLE: ox.RdfFormat.TURTLE,
+    ExportFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    ExportFormat.JSONLD: ox.RdfFormat.JSON_LD,
+    ExportFormat.RDFXML: ox.RdfFormat.RDF_XML,
+}
+
+#: The file suffix of each format.
+SUFFIXES = {
+    ExportFormat.TURTLE: ".ttl",
+    ExportFormat.NTRIPLES: ".nt",
+    ExportFormat.JSONLD: ".jsonld",
+    ExportFormat.RDFXML: ".rdf",
+    ExportFormat.GRAPHML: ".graphml",
+    ExportFormat.GEXF: ".gexf",
+    ExportFormat.CSV: "",
+    ExportFormat.DOT: ".dot",
+}
+
+
+def to_oxigraph(graph: Graph) -> list[ox.Triple]:
+    """Return the triples of ``graph`` as pyoxigraph triples, sorted as N-Triples lines."""
+    triples = [
+        ox.Triple(_ox_term(subject), ox.NamedNode(str(predicate)), _ox_term(obj))
+        for subject, predicate, obj in graph
+    ]
+    triples.sort(key=str)
+    return triples
+
+
+def _ox_term(term: Any) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.BlankNode(str(term))
+
+
+def serialize_rdf(triples: Iterable[ox.Triple], fmt: ExportFormat) -> bytes:
+    """Serialise triples in an RDF format, with genai-kg's prefixes where the format has them."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
+    assert data is not None  # no output stream given, so pyoxigraph returns the bytes
+    return data
+
+
+def graphml_bytes(view: nx.MultiDiGraph) -> bytes:
+    """Return the view as GraphML (scalar attributes only, as networkx and igraph read it)."""
+    stream = io.BytesIO()
+    nx.write_graphml(view, stream, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    return stream.getvalue()
+
+
+def gexf_bytes(view: nx.MultiDiGraph) -> bytes:
+    """Return the view as GEXF 1.2 for Gephi, without the writer's date stamp."""
+    stream = io.BytesIO()
+    nx.write_gexf(view, stream, encoding="utf-8", prettyprint=True)
+    return re.sub(rb' lastmodifieddate="[^"]*"', b"", stream.getvalue(), count=1)
+
+
+def dot_bytes(view: nx.MultiDiGraph) -> bytes:
+    """Return the view in Graphviz DOT, one cluster-free digraph with labelled nodes and edges."""
+    shapes = {"role": "box", "skill": "ellipse", "tool": "component", "course": "note"}
+    lines = ["digraph genai_kg {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    for name, data in view.nodes(data=True):
+        shape = shapes.get(data["kind"], "hexagon")
+        lines.append(f"  {_dot_id(name)} [label={_dot_id(data['label'])}, shape={shape}];")
+    for source, target, data in view.edges(data=True):
+        lines.append(f"  {_dot_id(source)} -> {_dot_id(target)} [label={_dot_id(data['label'])}];")
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _dot_id(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+NODE_COLUMNS = (
+    "label",
+    "iri",
+    "description",
+    "url",
+    "level",
+    "hours",
+    "cost",
+    "currency",
+    "rating",
+    "credential",
+    "category",
+    "provider_kind",
+    "track",
+    "publisher",
+    "date",
+    "note",
+    "aliases",
+    "exact_match",
+    "close_match",
+    "salary_min",
+    "salary_max",
+)
+_FLOAT_COLUMNS = {"hours", "cost", "rating", "salary_min", "salary_max"}
+
+
+def neo4j_csv(view: nx.MultiDiGraph) -> dict[str, bytes]:
+    """Return Neo4j admin-import files: ``nodes.csv`` and ``relationships.csv``.
+
+    Import with ``neo4j-admin database import full --nodes=nodes.csv
+    --relationships=relationships.csv``; labels are the entity kinds (``Role``, ``Course`` ...).
+    """
+    header = ["id:ID", ":LABEL"] + [
+        f"{column}:float" if column in _FLOAT_COLUMNS else column for column in NODE_COLUMNS
+    ]
+    rows = [
+        [name, data["kind"].capitalize()] + [_csv_cell(data.get(column)) for column in NODE_COLUMNS]
+        for name, data in view.nodes(data=True)
+    ]
+    relationships = [
+        [source, target, key.upper(), data["label"]]
+        for source, target, key, data in view.edges(keys=True, data=True)
+    ]
+    return {
+        "nodes.csv": _csv_bytes(header, rows),
+        "relationships.csv": _csv_bytes([":START_ID", ":END_ID", ":TYPE", "label"], relationships),
+    }
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return stream.getvalue().encode("utf-8")
+
+
+def export_files(
+    graph: Graph, fmt: ExportFormat, view: nx.MultiDiGraph | None = None
+) -> dict[str, bytes]:
+    """Return the file(s) of one export as ``{file name: bytes}``; CSV gives two files."""
+    if fmt in RDF_FORMATS:
+        return {f"genai-kg{SUFFIXES[fmt]}": serialize_rdf(to_oxigraph(graph), fmt)}
+    if view is None:
+        from .view import to_networkx
+
+        view = to_networkx(graph)
+    if fmt is ExportFormat.GRAPHML:
+        return {"genai-kg.graphml": graphml_bytes(view)}
+    if fmt is ExportFormat.GEXF:
+        return {"genai-kg.gexf": gexf_bytes(view)}
+    if fmt is ExportFormat.DOT:
+        return {"genai-kg.dot": dot_bytes(view)}
+    return neo4j_csv(view)

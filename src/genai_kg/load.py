@@ -1,0 +1,225 @@
+"""Read a dataset's YAML files into plain records that remember file and line.
+
+YAML 1.1 (PyYAML) silently turns ``NO`` into ``False``, ``0123`` into 83 and leaves
+``1e3`` as text, where YAML 1.2 reads a number. genai-kg has no boolean fields and
+wants each value to mean one thing, so every plain scalar whose reading depends on the
+YAML version is reported instead of guessed; quoting it makes it text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataError
+from .paths import DATASET_FILES
+
+Loc = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)")
+# Plain scalars that YAML 1.2 reads as numbers but PyYAML (1.1) keeps as text.
+_YAML12_NUMBER = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+|0o[0-7]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+
+try:  # the C loader is ~10x faster; fall back to pure Python where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+@dataclass
+class Record:
+    """One item of a dataset file: its values and where each of them stands."""
+
+    file: Path
+    line: int
+    data: dict[str, Any]
+    lines: dict[Loc, int] = field(default_factory=dict)
+    #: Values the loader already reported (ambiguous scalars, duplicate keys).
+    reported: set[Loc] = field(default_factory=set)
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else None
+
+    def line_of(self, loc: Loc) -> int:
+        """Return the line of the value at ``loc``, or of its nearest enclosing value."""
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return self.line
+
+    def where(self, loc: Loc = ()) -> str:
+        """Return ``FILE:LINE`` for the value at ``loc``."""
+        return f"{display_path(self.file)}:{self.line_of(loc)}"
+
+
+@dataclass
+class RawDataset:
+    """The records of each dataset file, keyed by file stem, and the YAML problems found."""
+
+    root: Path
+    records: dict[str, list[Record]]
+    problems: list[str] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def format_loc(loc: Loc) -> str:
+    """Render a location as a field path: ``('salary', 0, 'min')`` -> ``salary[0].min``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(item)"
+
+
+def load_dataset(root: str | Path) -> RawDataset:
+    """Read every file of the dataset at ``root``, collecting YAML problems in ``problems``.
+
+    Missing or unreadable files, malformed YAML, ambiguous scalars, duplicate keys and
+    anything but a list of mappings are problems; the rest of the data is still read, so
+    that ``parse_dataset`` can report everything at once.
+
+    Raises:
+        DataError: ``root`` is not a folder.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError([f"{display_path(root)}: not a dataset folder (expected {_file_list()})"])
+    problems: list[str] = []
+    records: dict[str, list[Record]] = {}
+    for stem in DATASET_FILES:
+        path = root / f"{stem}.yaml"
+        if not path.is_file():
+            problems.append(f"{display_path(path)}: missing (a dataset holds {_file_list()})")
+            continue
+        records[stem] = list(_read_file(path, problems))
+    return RawDataset(root=root, records=records, problems=problems)
+
+
+def _file_list() -> str:
+    return ", ".join(f"{stem}.yaml" for stem in DATASET_FILES)
+
+
+def _read_file(path: Path, problems: list[str]) -> Iterator[Record]:
+    where = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{where}: cannot be read: {exc}")
+        return
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(f"{where}{line}: malformed YAML: {reason}")
+        return
+    if not documents or documents[0] is None:
+        return  # an empty file is an empty list
+    if len(documents) > 1:
+        problems.append(f"{where}: holds {len(documents)} YAML documents; expected one list")
+    top = documents[0]
+    if not isinstance(top, yaml.SequenceNode):
+        problems.append(f"{where}:{top.start_mark.line + 1}: expected a list of mappings")
+        return
+    for item in top.value:
+        if not isinstance(item, yaml.MappingNode):
+            problems.append(
+                f"{where}:{item.start_mark.line + 1}: expected a mapping, not {item.value!r}"
+            )
+            continue
+        record = Record(file=path, line=item.start_mark.line + 1, data={})
+        reader = _NodeReader(record, problems)
+        record.data = reader.read(item, ())
+        yield record
+
+
+class _NodeReader:
+    """Turn a YAML node tree into Python values, noting the line of every value."""
+
+    def __init__(self, record: Record, problems: list[str]) -> None:
+        self.record = record
+        self.problems = problems
+
+    def problem(self, loc: Loc, message: str, line: int | None = None) -> None:
+        if line is None:
+            self.record.reported.add(loc)
+        line = line or self.record.line_of(loc)
+        where = f"{display_path(self.record.file)}:{line}"
+        self.problems.append(f"{where}: {format_loc(loc)}: {message}")
+
+    def read(self, node: yaml.Node, loc: Loc) -> Any:
+        self.record.lines[loc] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.read(child, (*loc, index)) for index, child in enumerate(node.value)]
+        return self._scalar(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or not isinstance(key, str):
+                self.problem(loc, "keys must be plain names", line)
+                continue
+            if key in first_line:
+                self.problem(
+                    (*loc, key), f"duplicate key {key!r} (first at line {first_line[key]})", line
+                )
+                continue
+            first_line[key] = line
+            result[key] = self.read(value_node, (*loc, key))
+            self.record.lines[(*loc, key)] = line
+        return result
+
+    def _scalar(self, node: yaml.Node, loc: Loc) -> Any:
+        text = node.value
+        if not isinstance(node, yaml.ScalarNode) or node.style:  # C loader: "" when plain
+            return text  # quoted and block scalars are text, always
+        tag = node.tag.rsplit(":", 1)[-1]
+        if tag == "null" or text == "":
+            return None
+        if tag == "bool":
+            self.problem(loc, f"{text!r} reads as a boolean in YAML; quote it if text is meant")
+        elif tag == "int":
+            if _INT.fullmatch(text):
+                return int(text)
+            self.problem(
+                loc,
+                f"{text!r} reads as a different number in YAML 1.1 and 1.2; "
+                "write a plain decimal number, or quote it if text is meant",
+            )
+        elif tag == "float":
+            if _FLOAT.fullmatch(text):
+                return float(text)
+            self.problem(
+                loc,
+                f"{text!r} is not a plain decimal number; write one like 12.5, "
+                "or quote it if text is meant",
+            )
+        elif _YAML12_NUMBER.fullmatch(text):
+            self.problem(
+                loc,
+                f"{text!r} is text in YAML 1.1 but a number in YAML 1.2; "
+                "write a plain decimal number, or quote it if text is meant",
+            )
+        return text

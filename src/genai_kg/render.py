@@ -1,0 +1,65 @@
+"""Plain-text rendering shared by the commands: aligned tables and number formats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Return rows as a left-aligned text table (numbers right-aligned).
+
+    >>> print(format_table(["id", "hours"], [["a", 3], ["bb", 12]]))
+    id  hours
+    --  -----
+    a       3
+    bb     12
+    """
+    numeric = [
+        any(row[i] is not None for row in rows)
+        and all(isinstance(row[i], (int, float)) or row[i] is None for row in rows)
+        for i in range(len(headers))
+    ]
+    # An unknown number shows as "?"; absent text as nothing.
+    cells = [
+        [
+            _cell(value) if value is not None else ("?" if numeric[i] else "")
+            for i, value in enumerate(row)
+        ]
+        for row in rows
+    ]
+    widths = [len(header) for header in headers]
+    for row in cells:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            value.rjust(width) if right else value.ljust(width)
+            for value, width, right in zip(values, widths, numeric, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(list(headers)), line(["-" * width for width in widths])]
+    out += [line(row) for row in cells]
+    return "\n".join(out)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}" if value != int(value) else str(int(value))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def money(amount: float | None, currency: str = "USD") -> str:
+    """Format an amount of money: ``money(1234.5)`` -> ``'$1,234.50'``; unknown -> ``'?'``.
+
+    >>> money(120230), money(49.99), money(None)
+    ('$120,230', '$49.99', '?')
+    """
+    if amount is None:
+        return "?"
+    symbol = "$" if currency == "USD" else f"{currency} "
+    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    return f"{symbol}{text}"

@@ -1,0 +1,35 @@
+"""Shared fixtures: the tiny synthetic dataset, a copy to break, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from genai_kg.build import Built, build_dataset
+
+TESTS = Path(__file__).parent
+TINY = TESTS / "data" / "tiny"
+REPO = TESTS.parent
+SHARED_DATASETS = REPO.parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def tiny_built() -> Built:
+    """The tiny dataset, checked and built once per session (do not mutate)."""
+    return build_dataset(TINY)
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of the tiny dataset, to break on purpose."""
+    target = tmp_path / "tiny"
+    shutil.copytree(TINY, target)
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
