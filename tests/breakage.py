@@ -28,7 +28,7 @@ _WHERE = re.compile(r"(?P<file>[^:\n]+?)(?::(?P<line>\d+))?: (?P<rest>.*)", re.S
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace ``old`` (which must occur exactly once) by ``new`` in ``file``; append if no ``old``."""
+    """Replace ``old`` (which must occur once) by ``new`` in ``file``; append when no ``old``."""
 
     file: str
     new: str

@@ -34,13 +34,22 @@ def hours(value: str) -> Edit:
 
 MALFORMED_CASES = [
     pytest.param(
-        [replace("skills.yaml", "  name: Python\n  category: programming\n",
-                 "  name: Python\n category: programming\n")],
+        [
+            replace(
+                "skills.yaml",
+                "  name: Python\n  category: programming\n",
+                "  name: Python\n category: programming\n",
+            )
+        ],
         expect("skills.yaml", 8, None, MALFORMED),
         id="bad-indent-dedented",
     ),
     pytest.param(
-        [replace("skills.yaml", "- id: python\n  name: Python\n", "- id: python\n   name: Python\n")],
+        [
+            replace(
+                "skills.yaml", "- id: python\n  name: Python\n", "- id: python\n   name: Python\n"
+            )
+        ],
         expect("skills.yaml", 7, None, MALFORMED),
         id="bad-indent-indented",
     ),
@@ -56,8 +65,13 @@ MALFORMED_CASES = [
         id="unclosed-bracket",
     ),
     pytest.param(
-        [replace("courses.yaml", "  cost: {amount: 0, currency: USD}\n",
-                 "  cost: {amount: 0, currency: USD\n")],
+        [
+            replace(
+                "courses.yaml",
+                "  cost: {amount: 0, currency: USD}\n",
+                "  cost: {amount: 0, currency: USD\n",
+            )
+        ],
         expect("courses.yaml", 9, None, MALFORMED),
         id="unclosed-brace",
     ),
@@ -84,10 +98,15 @@ def test_malformed_yaml_names_file_and_line(
 
 
 def test_malformed_file_does_not_hide_other_files_problems(tiny_copy: Path) -> None:
-    apply(tiny_copy, [
-        replace("skills.yaml", "  name: Python\n", "   name: Python\n"),
-        replace("courses.yaml", "  level: beginner\n  hours: 10\n", "  level: expert\n  hours: 10\n"),
-    ])
+    apply(
+        tiny_copy,
+        [
+            replace("skills.yaml", "  name: Python\n", "   name: Python\n"),
+            replace(
+                "courses.yaml", "  level: beginner\n  hours: 10\n", "  level: expert\n  hours: 10\n"
+            ),
+        ],
+    )
     problems = problems_of(tiny_copy)
     find_problem(problems, tiny_copy, expect("skills.yaml", 7, None, MALFORMED))
     find_problem(problems, tiny_copy, expect("courses.yaml", 7, "level", "'expert'"))
@@ -104,20 +123,35 @@ def test_malformed_file_does_not_cascade_into_unknown_references(tiny_copy: Path
 
 DUPLICATE_KEY_CASES = [
     pytest.param(
-        [replace("courses.yaml", "  title: Python Basics\n",
-                 "  title: Python Basics\n  title: Python Again\n")],
+        [
+            replace(
+                "courses.yaml",
+                "  title: Python Basics\n",
+                "  title: Python Basics\n  title: Python Again\n",
+            )
+        ],
         expect("courses.yaml", 4, "title", "duplicate key 'title'", "first at line 3"),
         id="top-level",
     ),
     pytest.param(
-        [replace("courses.yaml", "  cost: {amount: 0, currency: USD}\n",
-                 "  cost: {amount: 0, amount: 5, currency: USD}\n")],
+        [
+            replace(
+                "courses.yaml",
+                "  cost: {amount: 0, currency: USD}\n",
+                "  cost: {amount: 0, amount: 5, currency: USD}\n",
+            )
+        ],
         expect("courses.yaml", 9, "cost.amount", "duplicate key 'amount'", "first at line 9"),
         id="flow-mapping",
     ),
     pytest.param(
-        [replace("roles.yaml", "    essential: [sql, statistics]\n",
-                 "    essential: [sql, statistics]\n    essential: [sql]\n")],
+        [
+            replace(
+                "roles.yaml",
+                "    essential: [sql, statistics]\n",
+                "    essential: [sql, statistics]\n    essential: [sql]\n",
+            )
+        ],
         expect("roles.yaml", 7, "skills.essential", "duplicate key 'essential'", "first at line 6"),
         id="nested-block",
     ),
@@ -139,8 +173,13 @@ COERCION_CASES = [
         id="NO-as-text",
     ),
     pytest.param(
-        [replace("roles.yaml", "region: US, year: 2026, source: fixture}\n  next",
-                 "region: NO, year: 2026, source: fixture}\n  next")],
+        [
+            replace(
+                "roles.yaml",
+                "region: US, year: 2026, source: fixture}\n  next",
+                "region: NO, year: 2026, source: fixture}\n  next",
+            )
+        ],
         expect("roles.yaml", 8, "salary[0].region", "'NO'", "boolean", "quote it"),
         id="norway-region",
     ),
@@ -201,17 +240,38 @@ def test_ambiguous_scalar_is_reported_once(
 
 
 def test_quoted_scalars_are_text(tiny_copy: Path) -> None:
-    apply(tiny_copy, [
-        replace("roles.yaml", "region: US, year: 2026, source: fixture}\n  next",
-                "region: 'NO', year: 2026, source: fixture}\n  next"),
-        replace("roles.yaml", "  track: engineering\n", '  track: "on"\n'),
-    ])
+    apply(
+        tiny_copy,
+        [
+            replace(
+                "roles.yaml",
+                "region: US, year: 2026, source: fixture}\n  next",
+                "region: 'NO', year: 2026, source: fixture}\n  next",
+            ),
+            replace("roles.yaml", "  track: engineering\n", '  track: "on"\n'),
+        ],
+    )
     dataset = parse_ok(tiny_copy)
     assert dataset.roles["analyst"].salary[0].region == "NO"
     assert dataset.roles["ml-ops"].track == "on"
 
 
+def test_recursive_alias_is_a_problem_not_a_crash(tiny_copy: Path) -> None:
+    apply(
+        tiny_copy,
+        [
+            replace(
+                "skills.yaml",
+                "  aliases: [Structured Query Language]\n",
+                "  aliases: &loop [Structured Query Language, *loop]\n",
+            )
+        ],
+    )
+    find_problem(problems_of(tiny_copy), tiny_copy, expect("skills.yaml", 4, "aliases[1]"))
+
+
 # --- the shape of a dataset: a folder of six files, each a list of mappings
+
 
 def test_file_that_is_not_a_list(tiny_copy: Path) -> None:
     (tiny_copy / "providers.yaml").write_text(
@@ -228,9 +288,13 @@ def test_file_that_is_not_a_list(tiny_copy: Path) -> None:
         pytest.param("- [learnhub, acme-ai]\n", ("expected a mapping",), id="list"),
     ],
 )
-def test_list_item_that_is_not_a_mapping(tiny_copy: Path, item: str, words: tuple[str, ...]) -> None:
+def test_list_item_that_is_not_a_mapping(
+    tiny_copy: Path, item: str, words: tuple[str, ...]
+) -> None:
     apply(tiny_copy, [append("providers.yaml", item)])
-    problem = find_problem(problems_of(tiny_copy), tiny_copy, expect("providers.yaml", 9, None, *words))
+    problem = find_problem(
+        problems_of(tiny_copy), tiny_copy, expect("providers.yaml", 9, None, *words)
+    )
     assert "Node(" not in problem, "the message shows YAML internals instead of the value"
 
 
@@ -242,8 +306,14 @@ def test_missing_dataset_file(tiny_copy: Path) -> None:
 
 def test_missing_file_does_not_stop_the_other_checks(tiny_copy: Path) -> None:
     (tiny_copy / "tools.yaml").unlink()
-    apply(tiny_copy, [replace("courses.yaml", "  level: advanced\n  hours: 30\n",
-                              "  level: expert\n  hours: 30\n")])
+    apply(
+        tiny_copy,
+        [
+            replace(
+                "courses.yaml", "  level: advanced\n  hours: 30\n", "  level: expert\n  hours: 30\n"
+            )
+        ],
+    )
     problems = problems_of(tiny_copy)
     find_problem(problems, tiny_copy, expect("tools.yaml", None, None, "missing"))
     find_problem(problems, tiny_copy, expect("courses.yaml", 25, "level", "'expert'"))
@@ -266,10 +336,13 @@ def test_file_given_as_dataset_folder(tiny_copy: Path) -> None:
 
 def test_empty_file_is_an_empty_list(tiny_copy: Path) -> None:
     (tiny_copy / "tools.yaml").write_text("# no tools yet\n", encoding="utf-8")
-    apply(tiny_copy, [
-        replace("roles.yaml", "  tools: [dockerd]\n", ""),
-        replace("courses.yaml", "  tools: [dockerd]\n", ""),
-    ])
+    apply(
+        tiny_copy,
+        [
+            replace("roles.yaml", "  tools: [dockerd]\n", ""),
+            replace("courses.yaml", "  tools: [dockerd]\n", ""),
+        ],
+    )
     assert parse_ok(tiny_copy).tools == {}
 
 

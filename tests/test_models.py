@@ -48,7 +48,9 @@ def skill_name(yaml_value: str) -> Edit:
     return replace("skills.yaml", "  name: Python\n", f"  name: {yaml_value}\n")
 
 
-def unknown(kind: str, owner: str, noun: str, value: str, suggestion: str | None) -> tuple[str, ...]:
+def unknown(
+    kind: str, owner: str, noun: str, value: str, suggestion: str | None
+) -> tuple[str, ...]:
     words = (f"{kind} {owner!r} names unknown {noun} {value!r}",)
     return (*words, f"did you mean {suggestion!r}") if suggestion else words
 
@@ -56,7 +58,13 @@ def unknown(kind: str, owner: str, noun: str, value: str, suggestion: str | None
 CASES = [
     # --- keys
     pytest.param(
-        [replace("courses.yaml", "  title: Deep Learning\n", "  title: Deep Learning\n  tittle: Deep\n")],
+        [
+            replace(
+                "courses.yaml",
+                "  title: Deep Learning\n",
+                "  title: Deep Learning\n  tittle: Deep\n",
+            )
+        ],
         [expect("courses.yaml", 24, "tittle", "unknown key 'tittle'", "did you mean 'title'")],
         id="unknown-key-tittle",
     ),
@@ -68,8 +76,13 @@ CASES = [
     pytest.param(
         [replace("roles.yaml", "max: 200000, currency: USD", "max: 200000, currncy: USD")],
         [
-            expect("roles.yaml", 20, "salary[0].currncy", "unknown key 'currncy'",
-                   "did you mean 'currency'"),
+            expect(
+                "roles.yaml",
+                20,
+                "salary[0].currncy",
+                "unknown key 'currncy'",
+                "did you mean 'currency'",
+            ),
             expect("roles.yaml", 20, "salary[0].currency", "missing"),
         ],
         id="unknown-key-in-salary",
@@ -80,13 +93,22 @@ CASES = [
         id="unknown-key-in-match",
     ),
     pytest.param(
-        [replace("skills.yaml", "  name: Prompt design\n", "  name: Prompt design\n  colour: red\n")],
+        [
+            replace(
+                "skills.yaml", "  name: Prompt design\n", "  name: Prompt design\n  colour: red\n"
+            )
+        ],
         [expect("skills.yaml", 30, "colour", "unknown key 'colour'")],
         id="unknown-key-no-suggestion",
     ),
     pytest.param(
-        [replace("courses.yaml", "  level: beginner\n  teaches: [prompting]\n",
-                 "  teaches: [prompting]\n")],
+        [
+            replace(
+                "courses.yaml",
+                "  level: beginner\n  teaches: [prompting]\n",
+                "  teaches: [prompting]\n",
+            )
+        ],
         [expect("courses.yaml", 57, "level", "required key is missing")],
         id="missing-required-key",
     ),
@@ -98,71 +120,168 @@ CASES = [
     # --- references, one case per reference field
     pytest.param(
         [replace("skills.yaml", "  broader: machine-learning\n", "  broader: machine-lerning\n")],
-        [expect("skills.yaml", 20, "broader",
-                *unknown("skill", "deep-learning", "skill", "machine-lerning", "machine-learning"))],
+        [
+            expect(
+                "skills.yaml",
+                20,
+                "broader",
+                *unknown("skill", "deep-learning", "skill", "machine-lerning", "machine-learning"),
+            )
+        ],
         id="dangling-skill-broader",
     ),
     pytest.param(
         [replace("tools.yaml", "  vendor: acme-ai\n", "  vendor: acme\n")],
-        [expect("tools.yaml", 5, "vendor", *unknown("tool", "dockerd", "provider", "acme", "acme-ai"))],
+        [
+            expect(
+                "tools.yaml",
+                5,
+                "vendor",
+                *unknown("tool", "dockerd", "provider", "acme", "acme-ai"),
+            )
+        ],
         id="dangling-tool-vendor",
     ),
     pytest.param(
         [replace("tools.yaml", "  skills: [docker]\n", "  skills: [dockr]\n")],
-        [expect("tools.yaml", 6, "skills[0]", *unknown("tool", "dockerd", "skill", "dockr", "docker"))],
+        [
+            expect(
+                "tools.yaml",
+                6,
+                "skills[0]",
+                *unknown("tool", "dockerd", "skill", "dockr", "docker"),
+            )
+        ],
         id="dangling-tool-skill",
     ),
     pytest.param(
-        [replace("roles.yaml", "    essential: [sql, statistics]\n", "    essential: [sql, statistcs]\n")],
-        [expect("roles.yaml", 6, "skills.essential[1]",
-                *unknown("role", "analyst", "skill", "statistcs", "statistics"))],
+        [
+            replace(
+                "roles.yaml",
+                "    essential: [sql, statistics]\n",
+                "    essential: [sql, statistcs]\n",
+            )
+        ],
+        [
+            expect(
+                "roles.yaml",
+                6,
+                "skills.essential[1]",
+                *unknown("role", "analyst", "skill", "statistcs", "statistics"),
+            )
+        ],
         id="dangling-role-essential",
     ),
     pytest.param(
-        [replace("roles.yaml", "    optional: [deep-learning]\n", "    optional: [deep-learnin]\n")],
-        [expect("roles.yaml", 17, "skills.optional[0]",
-                *unknown("role", "ml-ops", "skill", "deep-learnin", "deep-learning"))],
+        [
+            replace(
+                "roles.yaml", "    optional: [deep-learning]\n", "    optional: [deep-learnin]\n"
+            )
+        ],
+        [
+            expect(
+                "roles.yaml",
+                17,
+                "skills.optional[0]",
+                *unknown("role", "ml-ops", "skill", "deep-learnin", "deep-learning"),
+            )
+        ],
         id="dangling-role-optional",
     ),
     pytest.param(
         [replace("roles.yaml", "  tools: [dockerd]\n", "  tools: [dokerd]\n")],
-        [expect("roles.yaml", 18, "tools[0]", *unknown("role", "ml-ops", "tool", "dokerd", "dockerd"))],
+        [
+            expect(
+                "roles.yaml",
+                18,
+                "tools[0]",
+                *unknown("role", "ml-ops", "tool", "dokerd", "dockerd"),
+            )
+        ],
         id="dangling-role-tool",
     ),
     pytest.param(
-        [replace("roles.yaml", "year: 2026, source: fixture}\n  next",
-                 "year: 2026, source: fixtures}\n  next")],
-        [expect("roles.yaml", 8, "salary[0].source",
-                *unknown("role", "analyst", "source", "fixtures", "fixture"))],
+        [
+            replace(
+                "roles.yaml",
+                "year: 2026, source: fixture}\n  next",
+                "year: 2026, source: fixtures}\n  next",
+            )
+        ],
+        [
+            expect(
+                "roles.yaml",
+                8,
+                "salary[0].source",
+                *unknown("role", "analyst", "source", "fixtures", "fixture"),
+            )
+        ],
         id="dangling-salary-source",
     ),
     pytest.param(
         [replace("roles.yaml", "  next: [ml-ops]\n", "  next: [mlops]\n")],
-        [expect("roles.yaml", 9, "next[0]", *unknown("role", "analyst", "role", "mlops", "ml-ops"))],
+        [
+            expect(
+                "roles.yaml", 9, "next[0]", *unknown("role", "analyst", "role", "mlops", "ml-ops")
+            )
+        ],
         id="dangling-role-next",
     ),
     pytest.param(
         [replace("roles.yaml", "  next: [ml-ops]\n", "  next: [astronaut]\n")],
-        [expect("roles.yaml", 9, "next[0]", *unknown("role", "analyst", "role", "astronaut", None))],
+        [
+            expect(
+                "roles.yaml", 9, "next[0]", *unknown("role", "analyst", "role", "astronaut", None)
+            )
+        ],
         id="dangling-role-next-no-suggestion",
     ),
     pytest.param(
-        [replace("roles.yaml", "    essential: [prompting]\n  sources: [fixture]\n",
-                 "    essential: [prompting]\n  sources: [fixure]\n")],
-        [expect("roles.yaml", 26, "sources[0]",
-                *unknown("role", "prompter", "source", "fixure", "fixture"))],
+        [
+            replace(
+                "roles.yaml",
+                "    essential: [prompting]\n  sources: [fixture]\n",
+                "    essential: [prompting]\n  sources: [fixure]\n",
+            )
+        ],
+        [
+            expect(
+                "roles.yaml",
+                26,
+                "sources[0]",
+                *unknown("role", "prompter", "source", "fixure", "fixture"),
+            )
+        ],
         id="dangling-role-source",
     ),
     pytest.param(
-        [replace("courses.yaml", "  platform: learnhub\n  creators:", "  platform: learnhb\n  creators:")],
-        [expect("courses.yaml", 5, "platform",
-                *unknown("course", "py-basics", "provider", "learnhb", "learnhub"))],
+        [
+            replace(
+                "courses.yaml",
+                "  platform: learnhub\n  creators:",
+                "  platform: learnhb\n  creators:",
+            )
+        ],
+        [
+            expect(
+                "courses.yaml",
+                5,
+                "platform",
+                *unknown("course", "py-basics", "provider", "learnhb", "learnhub"),
+            )
+        ],
         id="dangling-course-platform",
     ),
     pytest.param(
         [replace("courses.yaml", "  creators: [acme-ai]\n", "  creators: [acme]\n")],
-        [expect("courses.yaml", 6, "creators[0]",
-                *unknown("course", "py-basics", "provider", "acme", "acme-ai"))],
+        [
+            expect(
+                "courses.yaml",
+                6,
+                "creators[0]",
+                *unknown("course", "py-basics", "provider", "acme", "acme-ai"),
+            )
+        ],
         id="dangling-course-creator",
     ),
     pytest.param(
@@ -170,29 +289,81 @@ CASES = [
             append("skills.yaml", "- id: kubernetes\n  name: Kubernetes\n"),
             replace("courses.yaml", "  teaches: [docker]\n", "  teaches: [docker, kubernets]\n"),
         ],
-        [expect("courses.yaml", 46, "teaches[1]",
-                *unknown("course", "docker-course", "skill", "kubernets", "kubernetes"))],
+        [
+            expect(
+                "courses.yaml",
+                46,
+                "teaches[1]",
+                *unknown("course", "docker-course", "skill", "kubernets", "kubernetes"),
+            )
+        ],
         id="dangling-course-teaches",
     ),
     pytest.param(
-        [replace("courses.yaml", "  requires: [python, statistics]\n",
-                 "  requires: [python, statistic]\n")],
-        [expect("courses.yaml", 20, "requires[1]",
-                *unknown("course", "ml-intro", "skill", "statistic", "statistics"))],
+        [
+            replace(
+                "courses.yaml",
+                "  requires: [python, statistics]\n",
+                "  requires: [python, statistic]\n",
+            )
+        ],
+        [
+            expect(
+                "courses.yaml",
+                20,
+                "requires[1]",
+                *unknown("course", "ml-intro", "skill", "statistic", "statistics"),
+            )
+        ],
         id="dangling-course-requires",
     ),
     pytest.param(
         [replace("courses.yaml", "  tools: [dockerd]\n", "  tools: [dokerd]\n")],
-        [expect("courses.yaml", 39, "tools[0]",
-                *unknown("course", "mlops-all", "tool", "dokerd", "dockerd"))],
+        [
+            expect(
+                "courses.yaml",
+                39,
+                "tools[0]",
+                *unknown("course", "mlops-all", "tool", "dokerd", "dockerd"),
+            )
+        ],
         id="dangling-course-tool",
     ),
     pytest.param(
-        [replace("courses.yaml", "  teaches: [prompting]\n  sources: [fixture]\n",
-                 "  teaches: [prompting]\n  sources: [fixtur]\n")],
-        [expect("courses.yaml", 62, "sources[0]",
-                *unknown("course", "prompt-course", "source", "fixtur", "fixture"))],
+        [
+            replace(
+                "courses.yaml",
+                "  teaches: [prompting]\n  sources: [fixture]\n",
+                "  teaches: [prompting]\n  sources: [fixtur]\n",
+            )
+        ],
+        [
+            expect(
+                "courses.yaml",
+                62,
+                "sources[0]",
+                *unknown("course", "prompt-course", "source", "fixtur", "fixture"),
+            )
+        ],
         id="dangling-course-source",
+    ),
+    pytest.param(
+        [
+            replace(
+                "courses.yaml",
+                "  teaches: [docker, model-deployment, machine-learning]\n",
+                "  teaches:\n    - docker\n    - model-deploymnt\n    - machine-learning\n",
+            )
+        ],
+        [
+            expect(
+                "courses.yaml",
+                39,
+                "teaches[1]",
+                *unknown("course", "mlops-all", "skill", "model-deploymnt", "model-deployment"),
+            )
+        ],
+        id="dangling-in-block-list",
     ),
     # --- numbers and their ranges
     pytest.param(
@@ -211,8 +382,13 @@ CASES = [
         id="salary-negative-min",
     ),
     pytest.param(
-        [replace("roles.yaml", "region: US, year: 2026, source: fixture}\n  next",
-                 "region: US, year: 1850, source: fixture}\n  next")],
+        [
+            replace(
+                "roles.yaml",
+                "region: US, year: 2026, source: fixture}\n  next",
+                "region: US, year: 1850, source: fixture}\n  next",
+            )
+        ],
         [expect("roles.yaml", 8, "salary[0].year", "at least 1900", "1850")],
         id="salary-year-out-of-range",
     ),
@@ -232,8 +408,13 @@ CASES = [
         id="negative-hours",
     ),
     pytest.param(
-        [replace("courses.yaml", "  cost: {amount: 49, currency: USD}\n",
-                 "  cost: {amount: -49, currency: USD}\n")],
+        [
+            replace(
+                "courses.yaml",
+                "  cost: {amount: 49, currency: USD}\n",
+                "  cost: {amount: -49, currency: USD}\n",
+            )
+        ],
         [expect("courses.yaml", 27, "cost.amount", "at least 0", "-49")],
         id="negative-cost",
     ),
@@ -249,8 +430,13 @@ CASES = [
         id="quoted-number",
     ),
     pytest.param(
-        [replace("roles.yaml", "region: US, year: 2026, source: fixture}\n  next",
-                 "region: US, year: '2026', source: fixture}\n  next")],
+        [
+            replace(
+                "roles.yaml",
+                "region: US, year: 2026, source: fixture}\n  next",
+                "region: US, year: '2026', source: fixture}\n  next",
+            )
+        ],
         [expect("roles.yaml", 8, "salary[0].year", "expected a number, got '2026'")],
         id="quoted-year",
     ),
@@ -287,8 +473,16 @@ CASES = [
     ),
     # --- closed vocabularies
     pytest.param(
-        [replace("courses.yaml", "  level: beginner\n  hours: 10\n", "  level: expert\n  hours: 10\n")],
-        [expect("courses.yaml", 7, "level", "'expert'", "'beginner'", "'intermediate'", "'advanced'")],
+        [
+            replace(
+                "courses.yaml", "  level: beginner\n  hours: 10\n", "  level: expert\n  hours: 10\n"
+            )
+        ],
+        [
+            expect(
+                "courses.yaml", 7, "level", "'expert'", "'beginner'", "'intermediate'", "'advanced'"
+            )
+        ],
         id="wrong-course-level",
     ),
     pytest.param(
@@ -302,8 +496,13 @@ CASES = [
         id="wrong-salary-level",
     ),
     pytest.param(
-        [replace("courses.yaml", "  cost: {amount: 20, currency: USD}\n",
-                 "  cost: {amount: 20, currency: usd}\n")],
+        [
+            replace(
+                "courses.yaml",
+                "  cost: {amount: 20, currency: USD}\n",
+                "  cost: {amount: 20, currency: usd}\n",
+            )
+        ],
         [expect("courses.yaml", 53, "cost.currency", "'usd'", "currency code")],
         id="lowercase-currency",
     ),
@@ -314,7 +513,11 @@ CASES = [
     ),
     # --- urls
     pytest.param(
-        [replace("courses.yaml", "  url: https://example.org/py\n", "  url: ftp://example.org/py\n")],
+        [
+            replace(
+                "courses.yaml", "  url: https://example.org/py\n", "  url: ftp://example.org/py\n"
+            )
+        ],
         [expect("courses.yaml", 4, "url", "'ftp://example.org/py'", "http(s) URL")],
         id="ftp-url",
     ),
@@ -324,14 +527,24 @@ CASES = [
         id="url-without-scheme",
     ),
     pytest.param(
-        [replace("providers.yaml", "  url: https://example.org/learnhub\n",
-                 "  url: javascript:alert(1)\n")],
+        [
+            replace(
+                "providers.yaml",
+                "  url: https://example.org/learnhub\n",
+                "  url: javascript:alert(1)\n",
+            )
+        ],
         [expect("providers.yaml", 5, "url", "'javascript:alert(1)'", "http(s) URL")],
         id="javascript-url",
     ),
     pytest.param(
-        [replace("sources.yaml", "  url: https://example.org/fixture\n",
-                 "  url: https://example.org/a fixture\n")],
+        [
+            replace(
+                "sources.yaml",
+                "  url: https://example.org/fixture\n",
+                "  url: https://example.org/a fixture\n",
+            )
+        ],
         [expect("sources.yaml", 4, "url", "'https://example.org/a fixture'", "http(s) URL")],
         id="url-with-space",
     ),
@@ -357,8 +570,13 @@ CASES = [
         id="bidi-isolate-in-label",
     ),
     pytest.param(
-        [replace("skills.yaml", "  aliases: [Structured Query Language]\n",
-                 "  aliases: [Structured Query \u202eLanguage]\n")],
+        [
+            replace(
+                "skills.yaml",
+                "  aliases: [Structured Query Language]\n",
+                "  aliases: [Structured Query \u202eLanguage]\n",
+            )
+        ],
         [expect("skills.yaml", 4, "aliases[0]", "bidirectional", "U+202E")],
         id="bidi-override-in-alias",
     ),
@@ -426,7 +644,9 @@ def test_duplicate_id_names_both_places(tiny_copy: Path) -> None:
 
 def test_same_id_in_different_files_is_fine(tiny_copy: Path) -> None:
     # ids are unique within their file: a skill and a tool may share one (their IRIs differ)
-    apply(tiny_copy, [append("tools.yaml", "- id: python\n  name: CPython\n  category: language\n")])
+    apply(
+        tiny_copy, [append("tools.yaml", "- id: python\n  name: CPython\n  category: language\n")]
+    )
     dataset = parse_ok(tiny_copy)
     assert "python" in dataset.skills
     assert "python" in dataset.tools
@@ -441,8 +661,13 @@ def test_same_id_in_different_files_is_fine(tiny_copy: Path) -> None:
             id="self",
         ),
         pytest.param(
-            [replace("skills.yaml", "  category: ml\n  match:\n",
-                     "  category: ml\n  broader: deep-learning\n  match:\n")],
+            [
+                replace(
+                    "skills.yaml",
+                    "  category: ml\n  match:\n",
+                    "  category: ml\n  broader: deep-learning\n  match:\n",
+                )
+            ],
             [
                 expect("skills.yaml", 15, "broader", "'machine-learning'"),
                 expect("skills.yaml", 21, "broader", "'deep-learning'"),
@@ -459,12 +684,15 @@ def test_broader_cycle(tiny_copy: Path, edits: list[Edit], expected: list[Expect
 
 
 def test_problems_in_several_files_are_reported_together(tiny_copy: Path) -> None:
-    apply(tiny_copy, [
-        replace("courses.yaml", "  rating: 4.5\n", "  rating: 7\n"),
-        replace("tools.yaml", "  vendor: acme-ai\n", "  vendor: acme\n"),
-        replace("providers.yaml", "  kind: platform\n", "  kind: school\n"),
-        replace("skills.yaml", "  name: SQL\n", "  name: NO\n"),
-    ])
+    apply(
+        tiny_copy,
+        [
+            replace("courses.yaml", "  rating: 4.5\n", "  rating: 7\n"),
+            replace("tools.yaml", "  vendor: acme-ai\n", "  vendor: acme\n"),
+            replace("providers.yaml", "  kind: platform\n", "  kind: school\n"),
+            replace("skills.yaml", "  name: SQL\n", "  name: NO\n"),
+        ],
+    )
     with pytest.raises(DataError) as caught:
         parse_dataset(load_dataset(tiny_copy))
     problems = caught.value.problems
@@ -480,15 +708,43 @@ def test_problems_in_several_files_are_reported_together(tiny_copy: Path) -> Non
 
 
 def test_one_item_with_several_problems_reports_each(tiny_copy: Path) -> None:
-    apply(tiny_copy, [
-        replace("courses.yaml", "  level: advanced\n  hours: 30\n", "  level: expert\n  hours: -1\n"),
-        replace("courses.yaml", "  teaches: [deep-learning]\n", "  teaches: [deep-lerning]\n"),
-    ])
+    apply(
+        tiny_copy,
+        [
+            replace(
+                "courses.yaml", "  level: advanced\n  hours: 30\n", "  level: expert\n  hours: -1\n"
+            ),
+            replace("courses.yaml", "  teaches: [deep-learning]\n", "  teaches: [deep-lerning]\n"),
+        ],
+    )
     problems = problems_of(tiny_copy)
     find_problem(problems, tiny_copy, expect("courses.yaml", 25, "level", "'expert'"))
     find_problem(problems, tiny_copy, expect("courses.yaml", 26, "hours", "-1"))
-    find_problem(problems, tiny_copy, expect("courses.yaml", 28, "teaches[0]", "'deep-lerning'",
-                                             "did you mean 'deep-learning'"))
+    find_problem(
+        problems,
+        tiny_copy,
+        expect("courses.yaml", 28, "teaches[0]", "'deep-lerning'", "did you mean 'deep-learning'"),
+    )
+
+
+def test_item_without_a_valid_id_is_named_by_its_line(tiny_copy: Path) -> None:
+    apply(
+        tiny_copy,
+        [
+            append(
+                "courses.yaml",
+                "- title: Orphan\n  platform: nowhere\n"
+                "  level: beginner\n  teaches: [python]\n"
+                "  sources: [fixture]\n",
+            )
+        ],
+    )
+    problems = problems_of(tiny_copy)
+    find_problem(problems, tiny_copy, expect("courses.yaml", 63, "id", "required key is missing"))
+    dangling = find_problem(
+        problems, tiny_copy, expect("courses.yaml", 64, "platform", "'nowhere'")
+    )
+    assert "None" not in dangling, "an item without an id is called None"
 
 
 def test_tiny_dataset_is_clean() -> None:
@@ -498,10 +754,17 @@ def test_tiny_dataset_is_clean() -> None:
 
 
 def test_course_nobody_can_take_is_a_warning(tiny_copy: Path) -> None:
-    apply(tiny_copy, [
-        append("skills.yaml", "- id: rust\n  name: Rust\n"),
-        replace("courses.yaml", "  teaches: [prompting]\n", "  teaches: [prompting]\n  requires: [rust]\n"),
-    ])
+    apply(
+        tiny_copy,
+        [
+            append("skills.yaml", "- id: rust\n  name: Rust\n"),
+            replace(
+                "courses.yaml",
+                "  teaches: [prompting]\n",
+                "  teaches: [prompting]\n  requires: [rust]\n",
+            ),
+        ],
+    )
     dataset = parse_ok(tiny_copy)
     assert "prompt-course" in dataset.courses
     (warning,) = dataset.warnings
@@ -519,8 +782,11 @@ def test_course_nobody_can_take_is_a_warning(tiny_copy: Path) -> None:
 BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
 
 
-@given(st.text(alphabet=st.sampled_from(string.ascii_letters + string.digits + "-_ /#?%<>.:é"),
-               max_size=12))
+@given(
+    st.text(
+        alphabet=st.sampled_from(string.ascii_letters + string.digits + "-_ /#?%<>.:é"), max_size=12
+    )
+)
 def test_accepted_ids_make_plain_iris(candidate: str) -> None:
     try:
         skill = Skill.model_validate({"id": candidate, "name": "x"})

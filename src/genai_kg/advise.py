@@ -60,7 +60,7 @@ def _skills(catalog: Catalog, start: str, goal: str, request: Request) -> tuple[
 
 
 def skill_gap(catalog: Catalog, request: Request) -> dict[str, Any]:
-    """Return the ``gap`` answer: goal skills held, missing, and missing ones some course teaches."""
+    """Return the ``gap`` answer: goal skills held, missing, and the missing ones taught."""
     start, goal = resolve_role(catalog, request.start), resolve_role(catalog, request.goal)
     held, wanted = _skills(catalog, start, goal, request)
     taught = {skill for course in catalog.courses.values() for skill in course.teaches}
@@ -119,10 +119,11 @@ def plan_between(catalog: Catalog, request: Request) -> dict[str, Any]:
         filters = _filters(request)
         scope = f" with {filters}" if filters else ""
         unknown = "" if request.by is Measure.COURSES else f" (and known {request.by.value})"
-        names = ", ".join(f"{skill!r} ({catalog.skills.get(skill, skill)})" for skill in exc.unreachable)
+        names = ", ".join(
+            f"{skill!r} ({catalog.skills.get(skill, skill)})" for skill in exc.unreachable
+        )
         raise NoPlanError(
-            f"no plan from {start!r} to {goal!r}{scope}: no usable course{unknown} teaches "
-            f"{names}",
+            f"no plan from {start!r} to {goal!r}{scope}: no usable course{unknown} teaches {names}",
             exc.unreachable,
         ) from None
     answer = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -182,9 +183,13 @@ def list_(
     from .build import build_dataset
     from .describe import list_rows
 
+    if kind.lower().removesuffix("s") == "querie" or kind.lower() == "query":
+        _list_queries(fmt)
+        return
     table = KIND_NAMES.get(kind.lower().removesuffix("s"))
     if table is None:
-        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(KIND_NAMES.values())}")
+        kinds = ", ".join([*KIND_NAMES.values(), "queries"])
+        raise typer.BadParameter(f"{kind!r} is not one of {kinds}")
     built = build_dataset(_data_dir(data), shacl=False)
     headers, rows = list_rows(built.dataset, table)
     if fmt is OutputFormat.JSON:
@@ -193,6 +198,31 @@ def list_(
         from .render import format_table
 
         typer.echo(format_table(headers, rows))
+
+
+def _list_queries(fmt: OutputFormat) -> None:
+    from .sparql import list_queries
+
+    queries = list_queries()
+    if fmt is OutputFormat.JSON:
+        _print_json(
+            [
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "params": [p.__dict__ for p in q.params],
+                }
+                for q in queries
+            ]
+        )
+        return
+    from .render import format_table
+
+    rows = [
+        [q.name, q.title, ", ".join(f"{p.name}={p.default}" for p in q.params)] for q in queries
+    ]
+    typer.echo(format_table(["name", "title", "params (defaults)"], rows))
 
 
 @app.command()
@@ -235,7 +265,9 @@ class MeasureChoice(StrEnum):
     COST = "cost"
 
 
-FromArgument = Annotated[str, typer.Argument(help="The role the learner has now (id, name or alias).")]
+FromArgument = Annotated[
+    str, typer.Argument(help="The role the learner has now (id, name or alias).")
+]
 ToArgument = Annotated[str, typer.Argument(help="The role the learner wants.")]
 ByOption = Annotated[
     MeasureChoice,
@@ -273,7 +305,8 @@ def path(
     ] = None,
     free: Annotated[bool, typer.Option("--free", help="Only courses known to be free.")] = False,
     alternatives: Annotated[
-        int, typer.Option("--alternatives", "-k", min=0, max=20, help="Also show up to K more plans.")
+        int,
+        typer.Option("--alternatives", "-k", min=0, max=20, help="Also show up to K more plans."),
     ] = 0,
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.01, help="Seconds the solver may spend.")
@@ -305,7 +338,9 @@ def path(
         return
     from .plan_text import plan_mermaid, plan_table
 
-    typer.echo(plan_mermaid(catalog, answer) if fmt is PlanFormat.MERMAID else plan_table(catalog, answer))
+    typer.echo(
+        plan_mermaid(catalog, answer) if fmt is PlanFormat.MERMAID else plan_table(catalog, answer)
+    )
 
 
 @app.command()
@@ -349,10 +384,166 @@ def next_(
     from .planner import Measure
 
     catalog = _catalog(data, store)
-    answer = next_roles(catalog, Request(start=role, goal=role, by=Measure(by.value), have=have or ()))
+    answer = next_roles(
+        catalog, Request(start=role, goal=role, by=Measure(by.value), have=have or ())
+    )
     if fmt is OutputFormat.JSON:
         _print_json(answer)
         return
     from .plan_text import next_table
 
     typer.echo(next_table(answer))
+
+
+class ResultFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+
+
+def _params(values: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise typer.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        params[name.strip()] = value
+    return params
+
+
+@app.command()
+@reports_errors
+def sparql(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="A named query (see `genai-kg list queries`), a .rq file, or - for stdin."
+        ),
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE for a parameter of the query (repeatable)."),
+    ] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.TABLE,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.01, help="Seconds before the query is stopped.")
+    ] = 5.0,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="At most this many rows (a note says if cut).")
+    ] = 10_000,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the local store."
+        ),
+    ] = None,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query on the graph (named, from a file, or stdin)."""
+    from .errors import QueryTimeout
+    from .results import format_result
+    from .sparql import bind_params, load_query, run_query
+
+    named = load_query(query, sys.stdin.read() if query == "-" else None)
+    bindings = bind_params(named, _params(param))
+    try:
+        if endpoint is not None:
+            from .remote import query_endpoint
+
+            result = query_endpoint(endpoint, named.text, bindings, timeout=timeout, limit=limit)
+        else:
+            from .store import open_store
+
+            graph_store = open_store(_data_dir(data), store)
+            result = run_query(graph_store, named.text, bindings, limit=limit, timeout=timeout)
+    except QueryTimeout as exc:
+        # The query's worker thread cannot be cancelled: leave at once rather than wait for it.
+        typer.echo(f"Error: {exc}", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
+    typer.echo(format_result(result, fmt.value))
+    if result.truncated:
+        typer.echo(f"note: the result was cut at {limit:,} rows (--limit)", err=True)
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")
+    ] = 7878,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.01, help="Seconds per query.")
+    ] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Result cap per query.")
+    ] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Query processes.")] = 2,
+    cors: Annotated[
+        str | None, typer.Option("--cors", help="Allow browsers from this origin (off by default).")
+    ] = None,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint at /sparql (GET and POST)."""
+    from .server import ServerSettings, make_server, serve_forever
+    from .store import open_store, store_dir
+
+    data_dir = _data_dir(data)
+    open_store(data_dir, store)  # refresh the store before the workers open it read-only
+    settings = ServerSettings(
+        store_path=store_dir(data_dir, store) / "oxigraph",
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        cors_origin=cors,
+    )
+    try:
+        server, pool = make_server(host, port, settings)
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc}") from None
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    bound_port = server.server_address[1]
+    typer.echo(
+        f"genai-kg: SPARQL endpoint at http://{host}:{bound_port}/sparql (Ctrl-C stops)",
+        err=True,
+    )
+    try:
+        serve_forever(server, pool)
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+
+
+@app.command()
+@reports_errors
+def push(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", help="The store's Graph Store Protocol URL (e.g. http://host:7878/store)."
+        ),
+    ],
+    graph: Annotated[
+        str, typer.Option("--graph", help="The named graph to replace.")
+    ] = "https://w3id.org/genai-kg/graph/curated",
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds for the upload.")
+    ] = 60.0,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Replace a named graph on a remote store with the built graph (one atomic PUT)."""
+    from .build import build_dataset
+    from .export import to_oxigraph
+    from .remote import push_graph
+
+    built = build_dataset(_data_dir(data))
+    triples = to_oxigraph(built.graph)
+    status = push_graph(endpoint, graph, (f"{t} .\n".encode() for t in triples), timeout=timeout)
+    typer.echo(f"pushed {len(triples):,} triples to <{graph}> at {endpoint} (HTTP {status})")

@@ -27,6 +27,10 @@ class QueryError(GenaiKgError):
     """A SPARQL query is malformed, forbidden or failed."""
 
 
+class QueryTimeout(QueryError):
+    """A query ran past its time limit (its worker may still be running)."""
+
+
 class EndpointError(GenaiKgError):
     """A remote SPARQL endpoint or graph store could not be used."""
 

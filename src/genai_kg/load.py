@@ -69,6 +69,9 @@ class RawDataset:
     root: Path
     records: dict[str, list[Record]]
     problems: list[str] = field(default_factory=list)
+    #: Files that could not be read whole (missing or malformed): references into them
+    #: are not checked, since every one would look dangling.
+    broken: set[str] = field(default_factory=set)
 
 
 def display_path(path: Path) -> str:
@@ -102,13 +105,18 @@ def load_dataset(root: str | Path) -> RawDataset:
         raise DataError([f"{display_path(root)}: not a dataset folder (expected {_file_list()})"])
     problems: list[str] = []
     records: dict[str, list[Record]] = {}
+    broken: set[str] = set()
     for stem in DATASET_FILES:
         path = root / f"{stem}.yaml"
+        before = len(problems)
         if not path.is_file():
             problems.append(f"{display_path(path)}: missing (a dataset holds {_file_list()})")
+            broken.add(stem)
             continue
         records[stem] = list(_read_file(path, problems))
-    return RawDataset(root=root, records=records, problems=problems)
+        if any(": malformed YAML:" in problem for problem in problems[before:]):
+            broken.add(stem)
+    return RawDataset(root=root, records=records, problems=problems, broken=broken)
 
 
 def _file_list() -> str:
@@ -125,10 +133,7 @@ def _read_file(path: Path, problems: list[str]) -> Iterator[Record]:
     try:
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(f"{where}{line}: malformed YAML: {reason}")
+        problems.append(f"{where}{_yaml_error_place(exc, text)}: malformed YAML: {_reason(exc)}")
         return
     if not documents or documents[0] is None:
         return  # an empty file is an empty list
@@ -140,14 +145,55 @@ def _read_file(path: Path, problems: list[str]) -> Iterator[Record]:
         return
     for item in top.value:
         if not isinstance(item, yaml.MappingNode):
-            problems.append(
-                f"{where}:{item.start_mark.line + 1}: expected a mapping, not {item.value!r}"
-            )
+            shown = repr(item.value) if isinstance(item, yaml.ScalarNode) else "a list"
+            problems.append(f"{where}:{item.start_mark.line + 1}: expected a mapping, not {shown}")
             continue
         record = Record(file=path, line=item.start_mark.line + 1, data={})
         reader = _NodeReader(record, problems)
-        record.data = reader.read(item, ())
+        try:
+            record.data = reader.read(item, ())
+        except _AliasError as exc:
+            problems.append(f"{where}:{exc.line}: {exc}")
+            continue
         yield record
+
+
+# A bracket or quote left open is reported where the parser gave up; the line that opened
+# it is where the user has to look.
+_OPENED_AT = ("flow sequence", "flow mapping", "quoted scalar")
+
+
+def _yaml_error_place(exc: yaml.YAMLError, text: str) -> str:
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    mark = getattr(exc, "problem_mark", None)
+    if context_mark is not None and context and any(kind in context for kind in _OPENED_AT):
+        mark = context_mark
+    if mark is not None:
+        return f":{mark.line + 1}"
+    position = getattr(exc, "position", None)  # reader errors (bad characters) carry an offset
+    if isinstance(position, int):
+        return f":{text.count(chr(10), 0, position) + 1}"
+    return ""
+
+
+def _reason(exc: yaml.YAMLError) -> str:
+    problem, context = getattr(exc, "problem", None), getattr(exc, "context", None)
+    mark = getattr(exc, "problem_mark", None)
+    if problem and context and any(kind in context for kind in _OPENED_AT) and mark is not None:
+        return f"{problem} (at line {mark.line + 1}, {context} opened here)"
+    if problem:
+        return str(problem)
+    return str(exc).splitlines()[0]
+
+
+#: Aliases may repeat values; past this many values per item, they are a "billion laughs".
+MAX_VALUES_PER_ITEM = 10_000
+
+
+class _AliasError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class _NodeReader:
@@ -156,6 +202,8 @@ class _NodeReader:
     def __init__(self, record: Record, problems: list[str]) -> None:
         self.record = record
         self.problems = problems
+        self.count = 0
+        self.path: set[int] = set()  # ids of the nodes being read: a repeat is a loop
 
     def problem(self, loc: Loc, message: str, line: int | None = None) -> None:
         if line is None:
@@ -165,12 +213,25 @@ class _NodeReader:
         self.problems.append(f"{where}: {format_loc(loc)}: {message}")
 
     def read(self, node: yaml.Node, loc: Loc) -> Any:
-        self.record.lines[loc] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
+        line = node.start_mark.line + 1
+        self.record.lines[loc] = line
+        self.count += 1
+        if self.count > MAX_VALUES_PER_ITEM:
+            raise _AliasError(
+                f"{format_loc(loc)}: aliases expand to more than {MAX_VALUES_PER_ITEM:,} values",
+                self.record.line,
+            )
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, loc)
+        if id(node) in self.path:
+            raise _AliasError(f"{format_loc(loc)}: an alias refers to itself", line)
+        self.path.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, loc)
             return [self.read(child, (*loc, index)) for index, child in enumerate(node.value)]
-        return self._scalar(node, loc)
+        finally:
+            self.path.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -391,16 +391,18 @@ def _check_references(raw: RawDataset, dataset: Dataset) -> Iterable[str]:
     # Raw records, so that an item with other problems still has its references checked.
     ids = {kind: {r.id for r in records if r.id} for kind, records in raw.records.items()}
     for kind, path, target in _REFERENCES:
+        if target in raw.broken:
+            continue
         known = ids.get(target, set())
         for record in raw.records.get(kind, []):
-            item_id = record.id
+            item = f"{record.id!r}" if record.id else f"at line {record.line}"
             for loc, value in _walk(record.data, path, ()):
                 if not isinstance(value, str) or value in known:
                     continue
                 noun = target.removesuffix("s")
                 yield (
                     f"{record.where(loc)}: {format_loc(loc)}: {kind.removesuffix('s')} "
-                    f"{item_id!r} names unknown {noun} {value!r}{_did_you_mean(value, known)}"
+                    f"{item} names unknown {noun} {value!r}{_did_you_mean(value, known)}"
                 )
     for skill_id, record in _records_of(dataset, "skills"):
         if _broader_cycle(dataset, skill_id):

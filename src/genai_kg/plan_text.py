@@ -25,9 +25,7 @@ def plan_table(catalog: Catalog, answer: dict[str, Any]) -> str:
     lines = [f"{start} -> {goal}: {len(answer['gap'])} skills to add, by {answer['by']}", ""]
     lines.extend(_plan_lines(catalog, answer))
     if answer["left_out"]:
-        lines.append(
-            f"{answer['left_out']} course(s) left out: their {answer['by']} is unknown."
-        )
+        lines.append(f"{answer['left_out']} course(s) left out: their {answer['by']} is unknown.")
     for number, other in enumerate(answer.get("alternatives", []), start=2):
         lines += ["", f"Alternative {number}:"]
         lines.extend(_plan_lines(catalog, other | {"by": answer["by"]}, proof=False))

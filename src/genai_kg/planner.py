@@ -173,8 +173,9 @@ def _measure(course: CourseOption, m: Measure) -> float | None:
     return course.hours if m is Measure.HOURS else course.cost
 
 
-def _prepare(courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable[str],
-             by: Measure | str) -> _Problem:
+def _prepare(
+    courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable[str], by: Measure | str
+) -> _Problem:
     by = Measure(by)
     start_set, goal_set = frozenset(start), frozenset(goal)
     seen: set[str] = set()
@@ -225,16 +226,24 @@ def _prepare(courses: Sequence[CourseOption], start: Iterable[str], goal: Iterab
                     need.add(r)
                     todo.append(r)
 
-    big = {m: 1.0 + math.fsum(v for c in courses if (v := _measure(c, m)) is not None)
-           for m in _ORDER}
-    order = (by, *(m for m in _ORDER if m is not by))
+    big_hours = 1.0 + math.fsum(c.hours for c in courses if c.hours is not None)
+    big_cost = 1.0 + math.fsum(c.cost for c in courses if c.cost is not None)
     options = [usable[i] for i in sorted(relevant)]
-    weights = [tuple(_m if (_m := _measure(c, m)) is not None else big[m] for m in order)
-               for c in options]
+    values = {
+        Measure.COURSES: [1.0] * len(options),
+        Measure.HOURS: [big_hours if c.hours is None else c.hours for c in options],
+        Measure.COST: [big_cost if c.cost is None else c.cost for c in options],
+    }
+    first, second, third = (by, *(m for m in _ORDER if m is not by))
     return _Problem(
-        by=by, start=start_set, gap=gap, left_out=left_out, options=options,
-        weights=weights,  # type: ignore[arg-type]
-        teach=[frozenset(c.teaches & need) - start_set for c in options],
+        by=by,
+        start=start_set,
+        gap=gap,
+        left_out=left_out,
+        options=options,
+        weights=list(zip(values[first], values[second], values[third], strict=True)),
+        # A course cannot teach what it requires: that skill is held before it is taken.
+        teach=[frozenset((c.teaches & need) - c.requires - start_set) for c in options],
         req=[frozenset(c.requires - start_set) for c in options],
     )
 
@@ -326,33 +335,44 @@ class _Ilp:
 
         self.p, self.deadline, self.np, self.hs = p, deadline, np, highspy
         self.teachers = p.teachers()
-        self.rows: list[tuple[list[int], list[int], float, float]] = []  # plus, minus, lo, hi
-        for s in sorted(p.gap):
-            self.rows.append((self.teachers[s], [], 1.0, _INF))
-        for i, r in enumerate(p.req):
-            for s in sorted(r):
-                self.rows.append(([d for d in self.teachers[s] if d != i], [i], 0.0, _INF))
+        # Rows are (plus, minus, lo, hi[, coefficients of plus]); minus coefficients are -1.
+        self.cover: list[tuple[Any, ...]] = [
+            (self.teachers[s], [], 1.0, _INF) for s in sorted(p.gap)
+        ]
+        self.support = [
+            [(self.teachers[s], [i], 0.0, _INF) for s in sorted(r)] for i, r in enumerate(p.req)
+        ]
+        self.cuts: list[tuple[Any, ...]] = []
         self.lp: tuple[float, list[float]] | None = None
 
-    def _highs(self, cols: list[int], rows: list[tuple[list[int], list[int], float, float]],
-               cost: list[float], integer: bool) -> Any:
+    def _highs(
+        self, cols: list[int], extra: list[tuple[Any, ...]], cost: list[float], integer: bool
+    ) -> Any:
         """A fresh HiGHS model on these columns; entries of other columns are dropped (x = 0)."""
         np, hs = self.np, self.hs
         # The private core class: the public wrapper prints a banner when it is created.
         h = hs._core._Highs()
-        for name, value in (("output_flag", False), ("mip_rel_gap", 0.0),
-                            ("mip_abs_gap", 1e-7), ("threads", 1)):
+        for name, value in (
+            ("output_flag", False),
+            ("mip_rel_gap", 0.0),
+            ("mip_abs_gap", 1e-7),
+            ("threads", 1),
+        ):
             h.setOptionValue(name, value)
         n, pos = len(cols), {c: k for k, c in enumerate(cols)}
         h.addVars(n, np.zeros(n), np.ones(n))
         h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
         if integer:
-            h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                                    np.full(n, hs.HighsVarType.kInteger))
-        self._add(h, pos, rows)
+            h.changeColsIntegrality(
+                n, np.arange(n, dtype=np.int32), np.full(n, hs.HighsVarType.kInteger)
+            )
+        rows = [*self.cover, *(r for c in cols for r in self.support[c]), *self.cuts, *extra]
+        self._add(h, pos, rows, len(cols) == len(self.p.options))
         return h, pos
 
-    def _add(self, h: Any, pos: dict[int, int], rows: Sequence[tuple[Any, ...]]) -> None:
+    def _add(
+        self, h: Any, pos: dict[int, int], rows: Sequence[tuple[Any, ...]], full: bool = False
+    ) -> None:
         np = self.np
         lo: list[float] = []
         hi: list[float] = []
@@ -360,26 +380,38 @@ class _Ilp:
         idx: list[int] = []
         val: list[float] = []
         for plus, minus, low, high, *coef in rows:
-            if minus and any(m not in pos for m in minus) and low >= 0:
-                continue  # a support row of a course outside the model
-            weights = coef[0] if coef else [1.0] * len(plus)
-            entries = [(pos[c], w) for c, w in zip(plus, weights, strict=True)
-                       if c in pos] + [(pos[c], -1.0) for c in minus if c in pos]
             lo.append(low)
             hi.append(high)
             starts.append(len(idx))
+            if full and not coef:  # every column is in the model and positions are indices
+                idx += plus
+                idx += minus
+                val += [1.0] * len(plus)
+                val += [-1.0] * len(minus)
+                continue
+            weights = coef[0] if coef else [1.0] * len(plus)
+            entries = [(pos[c], w) for c, w in zip(plus, weights, strict=True) if c in pos] + [
+                (pos[c], -1.0) for c in minus if c in pos
+            ]
             idx += [e[0] for e in entries]
             val += [e[1] for e in entries]
-        h.addRows(len(lo), np.array(lo), np.array(hi), len(idx),
-                  np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32),
-                  np.array(val, dtype=float))
+        h.addRows(
+            len(lo),
+            np.array(lo),
+            np.array(hi),
+            len(idx),
+            np.array(starts, dtype=np.int32),
+            np.array(idx, dtype=np.int32),
+            np.array(val, dtype=float),
+        )
 
     def _cuts(self, held: set[str], stuck: list[int]) -> list[tuple[Any, ...]]:
         """Rows forbidding the stuck set, and each cycle inside it, without outside support."""
         p = self.p
         missing = {i: p.req[i] - held for i in stuck}
-        edges = {i: {d for s in missing[i] for d in self.teachers[s] if d in missing}
-                 for i in stuck}
+        edges = {
+            i: {d for s in missing[i] for d in self.teachers[s] if d in missing} for i in stuck
+        }
 
         def reach(i: int) -> set[int]:
             seen, todo = {i}, [i]
@@ -401,19 +433,21 @@ class _Ilp:
             rows.append((sorted(group), outside, -_INF, len(group) - 1.0))
         return rows
 
-    def _mip(self, cols: list[int], stage: int, extra: list[tuple[Any, ...]],
-             hint: list[int] | None) -> tuple[bool, list[int] | None, float]:
+    def _mip(
+        self, cols: list[int], stage: int, extra: list[tuple[Any, ...]], hint: list[int] | None
+    ) -> tuple[bool, list[int] | None, float]:
         """Minimise one measure on these columns; return (proved, valid set or None, bound)."""
         p, np = self.p, self.np
-        h, pos = self._highs(cols, self.rows + extra, [p.weights[c][stage] for c in cols], True)
+        h, pos = self._highs(cols, extra, [p.weights[c][stage] for c in cols], True)
         while True:
             left = self.deadline - time.monotonic()
             if left <= 0:
                 return False, None, -_INF
             h.setOptionValue("time_limit", max(left, 1e-3))
             if hint is not None and all(c in pos for c in hint):
-                h.setSolution(len(hint), np.array([pos[c] for c in hint], dtype=np.int32),
-                              np.ones(len(hint)))
+                h.setSolution(
+                    len(hint), np.array([pos[c] for c in hint], dtype=np.int32), np.ones(len(hint))
+                )
             h.run()
             status, info = h.getModelStatus(), h.getInfo()
             if status == self.hs.HighsModelStatus.kInfeasible:
@@ -424,69 +458,98 @@ class _Ilp:
                 found = [c for c in cols if x[pos[c]] > 0.5]
             if status != self.hs.HighsModelStatus.kOptimal:
                 dual = info.mip_dual_bound
-                return False, found if found and p.covers(found) else None, (
-                    dual if math.isfinite(dual) else -_INF)
+                return (
+                    False,
+                    found if found and p.covers(found) else None,
+                    (dual if math.isfinite(dual) else -_INF),
+                )
             assert found is not None
             held, stuck = p.stuck(found)
             if not stuck:
                 return True, found, info.mip_dual_bound
             cuts = self._cuts(held, stuck)
-            extra = extra + cuts
-            self.rows += cuts  # valid for every plan: keep them for later models
+            self.cuts += cuts  # valid for every plan: keep them for later models
             self._add(h, pos, cuts)
             hint = None
 
-    def _relax(self) -> tuple[float, list[float]] | None:
-        """The LP bound on the primary over all relevant courses, and the reduced costs."""
-        if self.lp is None:
-            p = self.p
-            cols = list(range(len(p.options)))
-            h, _ = self._highs(cols, self.rows, [w[0] for w in p.weights], False)
-            h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 1e-3))
-            h.run()
-            if h.getModelStatus() != self.hs.HighsModelStatus.kOptimal:
-                return None
-            self.lp = (h.getInfo().objective_function_value, list(h.getSolution().col_dual))
-        return self.lp
+    def _relax(
+        self, cols: list[int], stage: int, extra: list[tuple[Any, ...]]
+    ) -> tuple[float, list[float]] | None:
+        """The LP bound on one measure over these courses, and their reduced costs."""
+        p = self.p
+        if time.monotonic() >= self.deadline:
+            return None
+        h, _ = self._highs(cols, extra, [p.weights[c][stage] for c in cols], False)
+        h.setOptionValue("presolve", "off")  # ten times faster on these covering LPs
+        h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 1e-3))
+        h.run()
+        if h.getModelStatus() != self.hs.HighsModelStatus.kOptimal:
+            return None
+        return h.getInfo().objective_function_value, list(h.getSolution().col_dual)
 
-    def best(self, incumbent: list[int] | None, extra: list[tuple[Any, ...]],
-             above: float = -_INF) -> tuple[list[int] | None, bool, float]:
+    def best(
+        self, incumbent: list[int] | None, extra: list[tuple[Any, ...]], above: float = -_INF
+    ) -> tuple[list[int] | None, bool, float]:
         """Solve the stages in order; return the best set, whether proved, the primary bound.
 
-        Without an incumbent, plans with primary above ``above`` are searched first, widening
-        the reduced-cost window until the plan found is proved within it.
+        Without an incumbent (alternatives), the window of reduced costs starts at ``above`` and
+        widens until the plan found is proved to lie inside it.
         """
-        p, relax = self.p, self._relax()
-        if relax is None:
+        p, everything = self.p, list(range(len(self.p.options)))
+        if self.lp is None:
+            self.lp = self._relax(everything, 0, [])
+        if self.lp is None:
             return incumbent, False, -_INF
-        low, rc = relax
-        if incumbent is None:
-            step = max(1.0, abs(above) * 0.05) if math.isfinite(above) else 1.0
-            limit = (above if math.isfinite(above) else low) + step
-        else:
-            core = [c for c, r in enumerate(rc) if r <= 1e-9]
-            _, found, _ = self._mip(core, 0, extra, None)
-            if found is not None and p.key(found) < p.key(incumbent):
-                incumbent = found
-            limit = math.fsum(p.weights[c][0] for c in incumbent)
+        low, rc = self.lp
+        if incumbent is not None:
+            return self._stages(list(range(len(rc))), incumbent, extra, self.lp)
+        step, limit = 0.0, max(above, low)
         while True:
             tol = 1e-7 * max(1.0, abs(limit))
             cols = [c for c, r in enumerate(rc) if low + r <= limit + tol]
-            chosen, proved, bound = self._stages(cols, incumbent, extra)
-            if not proved or incumbent is not None or len(cols) == len(rc):
+            chosen, proved, bound = self._stages(cols, None, extra, None)
+            if not proved or len(cols) == len(rc):
                 break
-            if chosen is not None and math.fsum(p.weights[c][0] for c in chosen) <= limit:
+            if chosen is not None and math.fsum(p.weights[c][0] for c in chosen) <= limit + tol:
                 break
-            limit += max(step, limit - low)
-            step *= 2
+            step = max(1.0, 2 * step, 0.05 * abs(limit))
+            limit += step
         # Plans outside the window have a primary above the limit: the bound covers them too.
         return chosen, proved, max(low, min(bound, limit))
 
-    def _stages(self, cols: list[int], best: list[int] | None,
-                extra: list[tuple[Any, ...]]) -> tuple[list[int] | None, bool, float]:
+    def _stages(
+        self,
+        cols: list[int],
+        best: list[int] | None,
+        extra: list[tuple[Any, ...]],
+        relax: tuple[float, list[float]] | None,
+    ) -> tuple[list[int] | None, bool, float]:
+        """Minimise the three measures in turn, each bounded by the earlier optima."""
         p, bound, extra = self.p, -_INF, list(extra)
         for stage in range(3):
-            proved, found, lower = self._mip(cols, stage, extra, best)
+            core_result = None
+            if len(cols) > 100:
+                # Reduced-cost fixing: a course with L + rc > U is in no plan of value <= U.
+                relax = relax or self._relax(cols, stage, extra)
+                if relax is not None:
+                    core = [c for c, r in zip(cols, relax[1], strict=True) if r <= 1e-9]
+                    core_result = (core, *self._mip(core, stage, extra, None))
+                    found = core_result[2]
+                    if found is not None and (best is None or p.key(found) < p.key(best)):
+                        best = found
+                if relax is not None and best is not None:
+                    value = math.fsum(p.weights[c][stage] for c in best)
+                    tol = 1e-7 * max(1.0, abs(value))
+                    cols = [
+                        c
+                        for c, r in zip(cols, relax[1], strict=True)
+                        if relax[0] + r <= value + tol
+                    ]
+            relax = None
+            if core_result is not None and core_result[1] and core_result[0] == cols:
+                proved, found, lower = core_result[1:]  # the window is the core: done already
+            else:
+                proved, found, lower = self._mip(cols, stage, extra, best)
             if found is not None and (best is None or p.key(found) < p.key(best)):
                 best = found
             if stage == 0:
@@ -501,9 +564,15 @@ class _Ilp:
         return best, True, bound
 
 
-def _solve(courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable[str],
-           by: Measure | str, alternatives: int, time_limit: float | None,
-           method: str) -> PlanResult:
+def _solve(
+    courses: Sequence[CourseOption],
+    start: Iterable[str],
+    goal: Iterable[str],
+    by: Measure | str,
+    alternatives: int,
+    time_limit: float | None,
+    method: str,
+) -> PlanResult:
     p = _prepare(courses, start, goal, by)
     deadline = _INF if time_limit is None else time.monotonic() + time_limit
     if not p.gap:
@@ -535,13 +604,18 @@ def _solve(courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable
                 break
             others.append(_make_plan(p, alt))
             last = alt
-    return PlanResult(_make_plan(p, chosen), p.by, optimal, bound, p.gap, p.left_out,
-                      tuple(others))
+    return PlanResult(_make_plan(p, chosen), p.by, optimal, bound, p.gap, p.left_out, tuple(others))
 
 
-def plan_path(courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable[str], *,
-              by: Measure | str = Measure.COURSES, alternatives: int = 0,
-              time_limit: float | None = 10.0) -> PlanResult:
+def plan_path(
+    courses: Sequence[CourseOption],
+    start: Iterable[str],
+    goal: Iterable[str],
+    *,
+    by: Measure | str = Measure.COURSES,
+    alternatives: int = 0,
+    time_limit: float | None = 10.0,
+) -> PlanResult:
     """Find the plan with the smallest (by, other measures, ids) key that reaches the goal.
 
     Args:
@@ -564,8 +638,13 @@ def plan_path(courses: Sequence[CourseOption], start: Iterable[str], goal: Itera
     return _solve(courses, start, goal, by, alternatives, time_limit, "auto")
 
 
-def greedy_plan(courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable[str], *,
-                by: Measure | str = Measure.COURSES) -> Plan:
+def greedy_plan(
+    courses: Sequence[CourseOption],
+    start: Iterable[str],
+    goal: Iterable[str],
+    *,
+    by: Measure | str = Measure.COURSES,
+) -> Plan:
     """Return the classic greedy set-cover plan (respecting prerequisites), the baseline.
 
     >>> a = CourseOption("a", frozenset({"x", "y"}))

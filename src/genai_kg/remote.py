@@ -1,0 +1,149 @@
+"""Remote SPARQL stores over the W3C protocols: query an endpoint, replace a named graph.
+
+Plain ``urllib`` is enough for both protocols, so no HTTP client is added. Every request
+has a deadline; a store that is down, slow or answers an error gives an ``EndpointError``
+naming the endpoint and the cause.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import EndpointError, QueryError
+from .sparql import QueryResult, check_query
+
+USER_AGENT = "genai-kg (+https://w3id.org/genai-kg)"
+_CHUNK = 1 << 16
+
+
+def values_clause(bindings: Mapping[str, Any]) -> str:
+    """Return a trailing ``VALUES`` block binding each variable to its term (N-Triples syntax).
+
+    >>> import pyoxigraph as ox
+    >>> values_clause({"skill": ox.NamedNode("https://w3id.org/genai-kg/id/skill/python")})
+    '\\nVALUES (?skill) { (<https://w3id.org/genai-kg/id/skill/python>) }'
+    """
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name in bindings)
+    # str() of a pyoxigraph term is its N-Triples form, with every special character escaped.
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
+def _request(request: urllib.request.Request, endpoint: str, timeout: float) -> tuple[bytes, str]:
+    deadline = time.monotonic() + timeout
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            chunks = []
+            while chunk := response.read(_CHUNK):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise EndpointError(f"{endpoint}: no complete answer within {timeout:g} s")
+            return b"".join(chunks), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
+        reason = detail[0] if detail else exc.reason
+        raise EndpointError(f"{endpoint}: HTTP {exc.code}: {reason}") from None
+    except urllib.error.URLError as exc:
+        raise EndpointError(f"{endpoint}: cannot connect: {exc.reason}") from None
+    except TimeoutError:
+        raise EndpointError(f"{endpoint}: no answer within {timeout:g} s") from None
+    except OSError as exc:
+        raise EndpointError(f"{endpoint}: {exc}") from None
+
+
+def _check_url(endpoint: str) -> None:
+    scheme = urllib.parse.urlsplit(endpoint).scheme
+    if scheme not in ("http", "https"):
+        raise EndpointError(f"{endpoint!r} is not an http(s) URL")
+
+
+def query_endpoint(
+    endpoint: str,
+    text: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    timeout: float = 10.0,
+    limit: int | None = None,
+) -> QueryResult:
+    """Run a query on a SPARQL 1.1 Protocol endpoint and return its result.
+
+    Raises:
+        QueryError: the query is refused (SERVICE, LOAD, updates).
+        EndpointError: the endpoint is unreachable, too slow, or answers an error.
+    """
+    import pyoxigraph as ox
+
+    _check_url(endpoint)
+    check_query(text, graphs=None)
+    body = (text + values_clause(bindings or {})).encode("utf-8")
+    request = urllib.request.Request(
+        endpoint,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/sparql-query; charset=utf-8",
+            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+            "User-Agent": USER_AGENT,
+        },
+    )
+    payload, content_type = _request(request, endpoint, timeout)
+    try:
+        if "n-triples" in content_type or "turtle" in content_type:
+            fmt = ox.RdfFormat.TURTLE if "turtle" in content_type else ox.RdfFormat.N_TRIPLES
+            triples = list(ox.parse(payload, format=fmt))
+            cut = limit is not None and len(triples) > limit
+            return QueryResult(kind="graph", triples=triples[:limit], truncated=cut)
+        parsed = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(f"{endpoint}: unreadable answer ({content_type}): {exc}") from None
+    if isinstance(parsed, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(parsed))
+    variables = [variable.value for variable in parsed.variables]
+    rows = [[solution[name] for name in variables] for solution in parsed]
+    cut = limit is not None and len(rows) > limit
+    return QueryResult(kind="select", variables=variables, rows=rows[:limit], truncated=cut)
+
+
+def push_graph(
+    endpoint: str, graph_iri: str, ntriples: Iterable[bytes], *, timeout: float = 60.0
+) -> int:
+    """Replace the named graph ``graph_iri`` on a Graph Store Protocol endpoint in one PUT.
+
+    One request means the store swaps the graph whole: a failure leaves the old one intact.
+    Returns the HTTP status.
+
+    Raises:
+        EndpointError: the store is unreachable, too slow, or refused the graph.
+    """
+    _check_url(endpoint)
+    if not graph_iri.startswith(("http://", "https://", "urn:")) or any(
+        c in graph_iri for c in '<>" '
+    ):
+        raise QueryError(f"--graph {graph_iri!r} is not an absolute IRI")
+    separator = "&" if "?" in endpoint else "?"
+    url = f"{endpoint}{separator}graph={urllib.parse.quote(graph_iri, safe='')}"
+    request = urllib.request.Request(
+        url,
+        data=b"".join(ntriples),
+        method="PUT",
+        headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
+        reason = detail[0] if detail else exc.reason
+        raise EndpointError(f"{endpoint}: HTTP {exc.code}: {reason}") from None
+    except urllib.error.URLError as exc:
+        raise EndpointError(f"{endpoint}: cannot connect: {exc.reason}") from None
+    except TimeoutError:
+        raise EndpointError(f"{endpoint}: no answer within {timeout:g} s") from None

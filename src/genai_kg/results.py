@@ -1,0 +1,84 @@
+"""Write SPARQL results as a text table, CSV, TSV or W3C SPARQL 1.1 results JSON.
+
+Terms are pyoxigraph terms (or None for an unbound variable). CSV follows the W3C SPARQL
+CSV format (plain values), TSV the W3C TSV format (terms in N-Triples syntax).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .render import format_table
+from .sparql import QueryResult
+
+FORMATS = ("table", "csv", "tsv", "json")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#" + name
+    for name in ("integer", "decimal", "double", "float", "long", "int")
+}
+
+
+def term_json(term: Any) -> dict[str, str]:
+    """Return one term in W3C SPARQL results JSON form."""
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return {"type": "uri", "value": term.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": term.value}
+    if kind == "Literal":
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def _plain(term: Any) -> Any:
+    if term is None:
+        return None
+    if type(term).__name__ == "Literal" and term.datatype.value in _NUMERIC and not term.language:
+        try:
+            number = float(term.value)
+        except ValueError:
+            return term.value
+        return int(number) if number.is_integer() else number
+    return term.value
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """Render a query result in ``fmt`` (table, csv, tsv or json)."""
+    if result.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean})
+        return "true" if result.boolean else "false"
+    if result.kind == "graph":
+        return "".join(f"{triple} .\n" for triple in result.triples).rstrip("\n")
+    if fmt == "json":
+        bindings = [
+            {
+                name: term_json(term)
+                for name, term in zip(result.variables, row, strict=True)
+                if term is not None
+            }
+            for row in result.rows
+        ]
+        payload = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        stream = io.StringIO()
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        writer.writerows([["" if t is None else t.value for t in row] for row in result.rows])
+        return stream.getvalue().rstrip("\r\n")
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{name}" for name in result.variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
+        return "\n".join(lines)
+    rows = [[_plain(term) for term in row] for row in result.rows]
+    return format_table(result.variables, rows)

@@ -1,0 +1,289 @@
+"""SPARQL over the graph: named queries, safe parameters, the embedded engine, result formats.
+
+Named queries live in ``queries/NAME.rq``, each opening with a header::
+
+    # title: Courses that teach a skill
+    # description: Every course that teaches SKILL, with its platform, level, hours and cost.
+    # param: skill skill = python -- the skill, by id
+
+A parameter is bound as a value (pyoxigraph substitutions, SEP-0007; a ``VALUES`` block
+for remote endpoints), never pasted into the query text. Before anything runs, a query is
+checked so that nothing reaches outside the graph: no ``SERVICE``, no ``LOAD``, no
+updates, and ``FROM`` only for graphs in the store.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import NotFoundError, QueryError, QueryTimeout
+from .paths import bundled
+
+ENTITY_TYPES = ("role", "skill", "tool", "course", "provider", "source")
+VALUE_TYPES = ("iri", "string", "integer", "decimal")
+_ID_BASE = "https://w3id.org/genai-kg/id/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)\s*=\s*(?P<default>.*?)\s*(--\s*(?P<doc>.*))?"
+)
+# Everything in a query that is not code: comments, strings, IRIs (whose text is data).
+_NOT_CODE = re.compile(
+    r"""#[^\n]*|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
+    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>""",
+    re.DOTALL,
+)
+_KEYWORD = r"(?<![\w:?$\-.]){}(?![\w:\-])"
+_FORBIDDEN = {
+    "SERVICE": "SERVICE (federated queries) would reach outside the graph",
+    "LOAD": "LOAD would read data from outside the graph",
+    "INSERT": "updates are not allowed on a reading command",
+    "DELETE": "updates are not allowed on a reading command",
+    "CLEAR": "updates are not allowed on a reading command",
+    "DROP": "updates are not allowed on a reading command",
+    "CREATE": "updates are not allowed on a reading command",
+    "COPY": "updates are not allowed on a reading command",
+    "MOVE": "updates are not allowed on a reading command",
+    "ADD": "updates are not allowed on a reading command",
+}
+_FROM = re.compile(r"(?<![\w:?$])FROM\s+(NAMED\s+)?(<[^>]*>|[\w\-]*:[\w\-.]*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query with its header; ``name`` is the file stem, or ``-`` for standard input."""
+
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = ()
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: variables and rows (SELECT), a boolean (ASK) or triples."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # pyoxigraph terms or None
+    boolean: bool | None = None
+    triples: list[Any] = field(default_factory=list)
+    truncated: bool = False
+
+
+def parse_query(text: str, name: str) -> NamedQuery:
+    """Read a query's header comments (title, description, params).
+
+    >>> q = parse_query("# title: T\\n# param: skill skill = python -- a skill\\nSELECT * {}", "x")
+    >>> q.title, q.params[0].default
+    ('T', 'python')
+    """
+    title = description = ""
+    params = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        key, _, value = stripped.lstrip("#").strip().partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = value
+        elif key == "param":
+            match = _PARAM.fullmatch(value)
+            kind = match.group("type") if match else ""
+            if not match or kind not in ENTITY_TYPES + VALUE_TYPES:
+                raise QueryError(
+                    f"{name}:{number}: param: expected 'NAME TYPE = DEFAULT -- description' "
+                    f"with TYPE in {', '.join(ENTITY_TYPES + VALUE_TYPES)}, got {value!r}"
+                )
+            params.append(Param(match["name"], kind, match["default"], match["doc"] or ""))
+    return NamedQuery(name, text, title, description, tuple(params))
+
+
+def list_queries(folder: Path | None = None) -> list[NamedQuery]:
+    """Return the named queries of ``folder`` (default: the bundled ``queries/``), by name."""
+    folder = folder or bundled("queries")
+    return [
+        parse_query(path.read_text(encoding="utf-8"), path.stem)
+        for path in sorted(folder.glob("*.rq"))
+    ]
+
+
+def load_query(spec: str, stdin_text: str | None = None) -> NamedQuery:
+    """Return the query named by ``spec``: a name from ``queries/``, a ``.rq`` file, or ``-``.
+
+    Raises:
+        NotFoundError: no such named query or file (the closest names are suggested).
+    """
+    if spec == "-":
+        return parse_query(stdin_text or "", "<stdin>")
+    path = Path(spec)
+    if spec.endswith(".rq") or path.is_file():
+        try:
+            return parse_query(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise NotFoundError(f"cannot read query file {spec!r}: {exc}") from None
+    candidate = bundled("queries") / f"{spec}.rq"
+    if candidate.is_file():
+        return parse_query(candidate.read_text(encoding="utf-8"), spec)
+    import difflib
+
+    names = [query.name for query in list_queries()]
+    close = difflib.get_close_matches(spec, names, n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(repr(n) for n in close)}?)" if close else ""
+    raise NotFoundError(
+        f"no named query {spec!r}{hint}\nYou can list them with: genai-kg list queries"
+    )
+
+
+def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Any]:
+    """Return ``{variable name: pyoxigraph term}`` for every parameter (defaults filled in).
+
+    Raises:
+        QueryError: a value names no parameter or does not fit its type.
+    """
+    import pyoxigraph as ox
+
+    declared = {param.name: param for param in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise QueryError(
+            f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {known})"
+        )
+    bound: dict[str, Any] = {}
+    for name, param in declared.items():
+        raw = values.get(name, param.default)
+        bound[name] = _term(ox, param, raw)
+    return bound
+
+
+def _term(ox: Any, param: Param, raw: str) -> Any:
+    try:
+        if param.type in ENTITY_TYPES:
+            if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", raw):
+                raise ValueError(
+                    f"{raw!r} is not a {param.type} id (kebab-case, e.g. 'mlops-engineer')"
+                )
+            return ox.NamedNode(f"{_ID_BASE}{param.type}/{raw}")
+        if param.type == "iri":
+            return ox.NamedNode(raw)
+        if param.type == "integer":
+            return ox.Literal(str(int(raw)), datatype=ox.NamedNode(_XSD + "integer"))
+        if param.type == "decimal":
+            float(raw)
+            return ox.Literal(raw, datatype=ox.NamedNode(_XSD + "decimal"))
+        return ox.Literal(raw)
+    except ValueError as exc:
+        raise QueryError(f"--param {param.name}={raw!r}: {exc}") from None
+
+
+def check_query(text: str, graphs: Iterable[str] | None = ()) -> None:
+    """Refuse queries that would reach outside the graph or change it.
+
+    Raises:
+        QueryError: the query uses SERVICE, LOAD, an update, or FROM a graph not in ``graphs``
+            (``graphs=None``: a remote store, whose graphs FROM may name).
+
+    >>> check_query('SELECT * { ?s ?p "SERVICE" }')
+    >>> check_query("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    genai_kg.errors.QueryError: SERVICE (federated queries) would reach outside the graph; ...
+    """
+    # Blank out comments, strings and IRIs, keeping IRIs (as <>) for the FROM check below.
+    code = _NOT_CODE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
+    keywords_only = re.sub(r"<[^>]*>", " ", code)
+    for keyword, reason in _FORBIDDEN.items():
+        if re.search(_KEYWORD.format(keyword), keywords_only, re.IGNORECASE):
+            raise QueryError(f"{reason}; it is refused")
+    if graphs is None:
+        return
+    allowed = set(graphs)
+    for match in _FROM.finditer(code):
+        target = match.group(2).strip("<>")
+        if target not in allowed:
+            raise QueryError(
+                f"FROM {match.group(2)} names no graph of the store; it is refused "
+                "(genai-kg never fetches data from URLs or files)"
+            )
+
+
+def run_query(
+    store: Any,
+    text: str,
+    substitutions: Mapping[str, Any] | None = None,
+    *,
+    limit: int | None = None,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Run a checked query on a pyoxigraph store; the default graph is the union of all graphs.
+
+    Raises:
+        QueryError: a syntax error (with line and column), a refused query, or the timeout.
+    """
+    import pyoxigraph as ox
+
+    check_query(text, (graph.value for graph in store.named_graphs()))
+    variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
+    outcome: dict[str, Any] = {}
+
+    def evaluate() -> None:
+        try:
+            answer = store.query(text, use_default_graph_as_union=True, substitutions=variables)
+            outcome["result"] = _collect(ox, answer, limit)
+        except SyntaxError as exc:
+            outcome["error"] = QueryError(f"SPARQL syntax error: {exc}")
+        except OSError as exc:
+            outcome["error"] = QueryError(f"the query failed: {exc}")
+
+    if timeout is None:
+        evaluate()
+    else:
+        # pyoxigraph releases the GIL while it evaluates, so the wait below is honoured; the
+        # worker cannot be cancelled, so callers that time out should not keep the process.
+        worker = threading.Thread(target=evaluate, daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s (--timeout)")
+    if "error" in outcome:
+        raise outcome["error"]
+    result: QueryResult = outcome["result"]
+    return result
+
+
+def _collect(ox: Any, answer: Any, limit: int | None) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        triples: list[Any] = []
+        for triple in answer:
+            if limit is not None and len(triples) >= limit:
+                return QueryResult(kind="graph", triples=triples, truncated=True)
+            triples.append(triple)
+        return QueryResult(kind="graph", triples=triples)
+    variables = [variable.value for variable in answer.variables]
+    rows: list[list[Any]] = []
+    for solution in answer:
+        if limit is not None and len(rows) >= limit:
+            return QueryResult(kind="select", variables=variables, rows=rows, truncated=True)
+        rows.append([solution[name] for name in variables])
+    return QueryResult(kind="select", variables=variables, rows=rows)
