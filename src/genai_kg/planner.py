@@ -555,7 +555,7 @@ class _Ilp:
             if stage == 0:
                 bound = lower
             if not proved or found is None:  # stopped, or infeasible in this window
-                return best, proved and found is not None, bound
+                return best, proved, bound
             value = math.fsum(p.weights[c][stage] for c in found)
             if stage == 0:
                 bound = value

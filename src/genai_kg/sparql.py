@@ -251,6 +251,9 @@ def run_query(
             outcome["result"] = _collect(ox, answer, limit)
         except SyntaxError as exc:
             outcome["error"] = QueryError(f"SPARQL syntax error: {exc}")
+        except RuntimeError as exc:
+            # e.g. a parameter whose variable the SELECT does not project (SEP-0007 needs it)
+            outcome["error"] = QueryError(f"the query cannot run: {exc}")
         except OSError as exc:
             outcome["error"] = QueryError(f"the query failed: {exc}")
 

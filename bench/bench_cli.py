@@ -1,0 +1,99 @@
+"""Cold start of the CLI: a fresh process per run, next to Python's own start in the same run.
+
+Run: .venv/bin/python bench/bench_cli.py [--runs 21] [--append]
+
+Each round runs every command once, in turn, so that machine noise hits all of them alike;
+the table gives medians and 90th percentiles of wall time. The store is built before the
+first round (that one-off cost is reported separately), so the runs measure what a user
+sees on every later call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def commands(store: str) -> dict[str, list[str]]:
+    genai_kg = str(BIN / "genai-kg")
+    return {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        'python -c "import typer"': [sys.executable, "-c", "import typer"],
+        'genai-kg path "Data Analyst" "MLOps Engineer"': [
+            genai_kg, "path", "Data Analyst", "MLOps Engineer", "--store", store,
+        ],
+        "genai-kg path ... --format json": [
+            genai_kg, "path", "Data Analyst", "MLOps Engineer", "--format", "json", "--store", store,
+        ],
+        "genai-kg sparql role-skills": [genai_kg, "sparql", "role-skills", "--store", store],
+        "genai-kg --help": [genai_kg, "--help"],
+    }
+
+
+def timed(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+        ram = f"{int(memory) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        ram = "unknown RAM"
+    return f"{os.cpu_count()} cores, {ram}, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--append", action="store_true", help="append the table to RESULTS.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        store = str(Path(scratch) / "store")
+        first = timed(commands(store)['genai-kg path "Data Analyst" "MLOps Engineer"'])
+        table = commands(store)
+        samples: dict[str, list[float]] = {name: [] for name in table}
+        for _ in range(args.runs):
+            for name, argv in table.items():
+                samples[name].append(timed(argv))
+    baseline = statistics.median(samples["python -c pass"])
+    lines = [
+        f"Cold CLI start, {args.runs} rounds, {time.strftime('%Y-%m-%d')}, {machine()}.",
+        f"`bench/bench_cli.py --runs {args.runs}`; first run (builds the store): {first * 1000:.0f} ms.",
+        "",
+        "| command | median ms | p90 ms | median minus `python -c pass` |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, values in samples.items():
+        values.sort()
+        median = statistics.median(values)
+        p90 = values[int(0.9 * (len(values) - 1))]
+        lines.append(
+            f"| `{name}` | {median * 1000:.0f} | {p90 * 1000:.0f} | {(median - baseline) * 1000:.0f} |"
+        )
+    report = "\n".join(lines)
+    print(report)
+    if args.append:
+        with (HERE / "RESULTS.md").open("a", encoding="utf-8") as results:
+            results.write("\n### CLI cold start\n\n" + report + "\n")
+
+
+if __name__ == "__main__":
+    main()

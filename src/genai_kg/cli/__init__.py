@@ -1,0 +1,89 @@
+"""The ``genai-kg`` command line: parse, call one library function, print.
+
+One module per group of commands: ``graph`` (validate, build, export, list, show),
+``plan`` (path, gap, next), ``query`` (sparql, serve, push) and ``taxonomies`` (import).
+
+Heavy libraries (rdflib, networkx, pyshacl, highspy) are imported inside the commands
+that need them, so that ``--help`` and the planner start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ..errors import GenaiKgError
+
+app = typer.Typer(
+    name="genai-kg",
+    help="Build, check, query and export the Generative-AI careers knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Dataset folder (sources.yaml ... courses.yaml). Default: the bundled data/.",
+        file_okay=False,
+    ),
+]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Folder of the embedded store built from the data. Default: under the user's cache.",
+        file_okay=False,
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn genai-kg's own errors into ``Error: ...`` on stderr and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GenaiKgError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _data_dir(data: Path | None) -> Path:
+    from ..paths import bundled
+
+    return data if data is not None else bundled("data")
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        typer.echo(warning, err=True)
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+# The command modules register their commands on ``app`` when imported.
+from . import graph, plan, query, taxonomies  # noqa: E402
+
+__all__ = ["app", "graph", "plan", "query", "taxonomies"]

@@ -1,0 +1,185 @@
+"""Commands on the graph itself: validate, build, export, list, show."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import (
+    DataOption,
+    OutputFormat,
+    StoreOption,
+    _data_dir,
+    _print_json,
+    _warn,
+    app,
+    reports_errors,
+)
+
+
+@app.command()
+@reports_errors
+def validate(data: DataOption = None, store: StoreOption = None) -> None:
+    """Check the dataset: YAML, schema, references and SHACL shapes; list every problem."""
+    from ..build import build_dataset, counts
+
+    built = build_dataset(_data_dir(data))
+    _warn(built.warnings)
+    summary = ", ".join(f"{value} {key}" for key, value in counts(built).items())
+    typer.echo(f"ok: {summary}")
+
+
+@app.command()
+@reports_errors
+def build(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write into.", file_okay=False)
+    ] = Path("build"),
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Validate, then write genai-kg.ttl, .nt, .jsonld, .graphml and manifest.json."""
+    from ..build import build_dataset, write_build
+
+    built = build_dataset(_data_dir(data))
+    _warn(built.warnings)
+    manifest = write_build(built, out)
+    counted = manifest["counts"]
+    assert isinstance(counted, dict)
+    typer.echo(f"built {out}/: " + ", ".join(f"{value} {key}" for key, value in counted.items()))
+    files = manifest["files"]
+    assert isinstance(files, dict)
+    for name, info in files.items():
+        typer.echo(f"  {name}  {info['bytes']:,} bytes  sha256 {info['sha256'][:16]}")
+
+
+@app.command()
+@reports_errors
+def export(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="turtle, ntriples, jsonld, rdfxml, graphml, gexf, csv, dot."
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File to write (a folder for csv). Default: stdout."),
+    ] = None,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the graph for other tools (Gephi, Cytoscape, Neo4j, RDF stores)."""
+    from ..build import build_dataset
+    from ..export import ExportFormat, atomic_write, export_files
+
+    try:
+        chosen = ExportFormat(fmt.lower())
+    except ValueError:
+        names = ", ".join(member.value for member in ExportFormat)
+        raise typer.BadParameter(f"{fmt!r} is not one of {names}", param_hint="--format") from None
+    built = build_dataset(_data_dir(data), shacl=False)
+    files = export_files(built.graph, chosen)
+    if output is None:
+        if len(files) > 1:
+            raise typer.BadParameter("csv writes two files: give a folder with -o", param_hint="-o")
+        sys.stdout.buffer.write(next(iter(files.values())))
+        return
+    if chosen is ExportFormat.CSV:
+        for name, payload in files.items():
+            atomic_write(output / name, payload)
+        typer.echo(f"wrote {', '.join(str(output / name) for name in files)}", err=True)
+    else:
+        atomic_write(output, next(iter(files.values())))
+        typer.echo(f"wrote {output}", err=True)
+
+
+KIND_NAMES = {
+    "role": "roles",
+    "skill": "skills",
+    "tool": "tools",
+    "provider": "providers",
+    "course": "courses",
+    "source": "sources",
+}
+
+
+@app.command("list")
+@reports_errors
+def list_(
+    kind: Annotated[
+        str, typer.Argument(help="roles, skills, tools, providers, courses or sources.")
+    ],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """List every entity of one kind."""
+    from ..build import build_dataset
+    from ..describe import list_rows
+
+    if kind.lower().removesuffix("s") == "querie" or kind.lower() == "query":
+        _list_queries(fmt)
+        return
+    table = KIND_NAMES.get(kind.lower().removesuffix("s"))
+    if table is None:
+        kinds = ", ".join([*KIND_NAMES.values(), "queries"])
+        raise typer.BadParameter(f"{kind!r} is not one of {kinds}")
+    built = build_dataset(_data_dir(data), shacl=False)
+    headers, rows = list_rows(built.dataset, table)
+    if fmt is OutputFormat.JSON:
+        _print_json([dict(zip(headers, row, strict=True)) for row in rows])
+    else:
+        from ..render import format_table
+
+        typer.echo(format_table(headers, rows))
+
+
+def _list_queries(fmt: OutputFormat) -> None:
+    from ..sparql import list_queries
+
+    queries = list_queries()
+    if fmt is OutputFormat.JSON:
+        _print_json(
+            [
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "params": [p.__dict__ for p in q.params],
+                }
+                for q in queries
+            ]
+        )
+        return
+    from ..render import format_table
+
+    rows = [
+        [q.name, q.title, ", ".join(f"{p.name}={p.default}" for p in q.params)] for q in queries
+    ]
+    typer.echo(format_table(["name", "title", "params (defaults)"], rows))
+
+
+@app.command()
+@reports_errors
+def show(
+    name: Annotated[str, typer.Argument(help="An id, name or alias (any case).")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Show one entity with its values and its links in both directions."""
+    from ..build import build_dataset
+    from ..describe import describe, format_description
+    from ..resolve import dataset_names, resolve
+
+    built = build_dataset(_data_dir(data), shacl=False)
+    kind, entity_id = resolve(dataset_names(built.dataset, KIND_NAMES.values()), name)
+    description = describe(built, kind, entity_id)
+    if fmt is OutputFormat.JSON:
+        _print_json(description)
+    else:
+        typer.echo(format_description(description))

@@ -1,0 +1,172 @@
+"""SPARQL commands: sparql (local or remote), serve, push."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from . import (
+    DataOption,
+    StoreOption,
+    _data_dir,
+    app,
+    reports_errors,
+)
+
+
+class ResultFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+
+
+def _params(values: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise typer.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        params[name.strip()] = value
+    return params
+
+
+@app.command()
+@reports_errors
+def sparql(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="A named query (see `genai-kg list queries`), a .rq file, or - for stdin."
+        ),
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE for a parameter of the query (repeatable)."),
+    ] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.TABLE,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.01, help="Seconds before the query is stopped.")
+    ] = 5.0,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="At most this many rows (a note says if cut).")
+    ] = 10_000,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the local store."
+        ),
+    ] = None,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query on the graph (named, from a file, or stdin)."""
+    from ..errors import QueryTimeout
+    from ..results import format_result
+    from ..sparql import bind_params, load_query, run_query
+
+    named = load_query(query, sys.stdin.read() if query == "-" else None)
+    bindings = bind_params(named, _params(param))
+    try:
+        if endpoint is not None:
+            from ..remote import query_endpoint
+
+            result = query_endpoint(endpoint, named.text, bindings, timeout=timeout, limit=limit)
+        else:
+            from ..store import open_store
+
+            graph_store = open_store(_data_dir(data), store)
+            result = run_query(graph_store, named.text, bindings, limit=limit, timeout=timeout)
+    except QueryTimeout as exc:
+        # The query's worker thread cannot be cancelled: leave at once rather than wait for it.
+        typer.echo(f"Error: {exc}", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
+    typer.echo(format_result(result, fmt.value))
+    if result.truncated:
+        typer.echo(f"note: the result was cut at {limit:,} rows (--limit)", err=True)
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")
+    ] = 7878,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.01, help="Seconds per query.")
+    ] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Result cap per query.")
+    ] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Query processes.")] = 2,
+    cors: Annotated[
+        str | None, typer.Option("--cors", help="Allow browsers from this origin (off by default).")
+    ] = None,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint at /sparql (GET and POST)."""
+    from ..server import ServerSettings, make_server, serve_forever
+    from ..store import open_store, store_dir
+
+    data_dir = _data_dir(data)
+    open_store(data_dir, store)  # refresh the store before the workers open it read-only
+    settings = ServerSettings(
+        store_path=store_dir(data_dir, store) / "oxigraph",
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        cors_origin=cors,
+    )
+    try:
+        server, pool = make_server(host, port, settings)
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc}") from None
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    bound_port = server.server_address[1]
+    typer.echo(
+        f"genai-kg: SPARQL endpoint at http://{host}:{bound_port}/sparql (Ctrl-C stops)",
+        err=True,
+    )
+    try:
+        serve_forever(server, pool)
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+
+
+@app.command()
+@reports_errors
+def push(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", help="The store's Graph Store Protocol URL (e.g. http://host:7878/store)."
+        ),
+    ],
+    graph: Annotated[
+        str, typer.Option("--graph", help="The named graph to replace.")
+    ] = "https://w3id.org/genai-kg/graph/curated",
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds for the upload.")
+    ] = 60.0,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Replace a named graph on a remote store with the built graph (one atomic PUT)."""
+    from ..build import build_dataset
+    from ..export import to_oxigraph
+    from ..remote import push_graph
+
+    built = build_dataset(_data_dir(data))
+    triples = to_oxigraph(built.graph)
+    status = push_graph(endpoint, graph, (f"{t} .\n".encode() for t in triples), timeout=timeout)
+    typer.echo(f"pushed {len(triples):,} triples to <{graph}> at {endpoint} (HTTP {status})")

@@ -1,0 +1,96 @@
+"""The import command: official releases into named graphs of the store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import (
+    DataOption,
+    StoreOption,
+    _data_dir,
+    _warn,
+    app,
+    reports_errors,
+)
+
+
+class ImportSource(StrEnum):
+    ESCO = "esco"
+    ONET = "onet"
+    OEWS = "oews"
+
+
+def _progress_printer() -> Callable[[str, int, int], None]:
+    """Return a progress callback: a one-line counter on a terminal, silence when piped."""
+    if not sys.stderr.isatty():
+        from ..importers import no_progress
+
+        return no_progress
+
+    def show(stage: str, done: int, total: int) -> None:
+        amount = f"{done:,}/{total:,}" if total else f"{done:,}"
+        sys.stderr.write(f"\r\x1b[K  {stage}: {amount}")
+        sys.stderr.flush()
+
+    return show
+
+
+@app.command("import")
+@reports_errors
+def import_(
+    source: Annotated[ImportSource, typer.Argument(help="Which release: esco, onet or oews.")],
+    release: Annotated[
+        Path, typer.Argument(help="The official release: its zip(s) or the folder they unpack to.")
+    ],
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Import an official release into its own named graph of the store (replacing it)."""
+    import time
+
+    from ..store import open_catalog, open_writable, replace_graph, store_dir
+
+    if source is ImportSource.ESCO:
+        from ..importers.esco import read_esco as read
+    elif source is ImportSource.ONET:
+        from ..importers.onet import read_onet as read
+    else:
+        from ..importers.oews import read_oews as read
+    data_dir = _data_dir(data)
+    open_catalog(data_dir, store)  # the curated graph first, so the store exists and is current
+    started = time.perf_counter()
+    result = read(release, _progress_printer())
+    writable = open_writable(store_dir(data_dir, store))
+    counter = _Counter(result.triples)
+    replace_graph(writable, result.graph, counter)
+    writable.flush()
+    del writable
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K")
+    elapsed = time.perf_counter() - started
+    summary = f"{counter.count:,} triples in {elapsed:.1f} s"
+    typer.echo(f"imported {source.value} into <{result.graph}>: {summary}")
+    for name, count in result.counts.items():
+        typer.echo(f"  read {count:,} {name}")
+    for name, count in result.skipped.items():
+        typer.echo(f"  skipped {count:,} {name}")
+    _warn([f"warning: {warning}" for warning in result.warnings])
+
+
+class _Counter:
+    """Pass triples through, counting them."""
+
+    def __init__(self, triples: Any) -> None:
+        self.triples = triples
+        self.count = 0
+
+    def __iter__(self) -> Any:
+        for triple in self.triples:
+            self.count += 1
+            yield triple

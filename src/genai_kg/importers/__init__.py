@@ -1,0 +1,38 @@
+"""Importers of the official taxonomies: ESCO, O*NET and BLS OEWS wages.
+
+Each importer reads an official release (zip or folder) and returns an ``ImportResult``:
+the triples of one named graph, streamed, plus counts of what was read and skipped.
+``genai-kg import`` replaces that named graph in the store in one transaction, so
+importing twice leaves the same graph and a failed import leaves the old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+GRAPH_BASE = "https://w3id.org/genai-kg/graph/"
+
+#: ``progress(stage, done, total)``: called now and then while reading (total 0 if unknown).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportResult:
+    """What an importer read: its named graph's triples (pyoxigraph terms) and its counts.
+
+    ``triples`` is a one-shot iterator; ``counts``, ``skipped`` and ``warnings`` are complete
+    once it has been consumed.
+    """
+
+    source: str
+    graph: str
+    triples: Iterator[tuple[Any, Any, Any]]
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """A progress callback that shows nothing (the default when output is piped)."""
