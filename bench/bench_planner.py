@@ -153,7 +153,7 @@ def main() -> None:
     text = RESULTS.read_text()
     if "## Planner" not in text:
         text += "\n## Planner\n"
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text += (f"\n### {stamp}\n\nMachine: {machine()}  \n"
              f"Command: `.venv/bin/python bench/bench_planner.py {' '.join(sys.argv[1:])}`  \n"
              f"Catalog: {len(courses)} courses, 14000 skills (seed {args.seed}); "

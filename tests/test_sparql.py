@@ -46,7 +46,7 @@ SKILL_BY_NAME = """\
 # param: name string = Python -- the skill's preferred label
 PREFIX gkg: <https://w3id.org/genai-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?skill WHERE {
+SELECT ?skill ?name WHERE {
   ?skill a gkg:Skill ; skos:prefLabel ?label .
   FILTER(STR(?label) = ?name)
 }
@@ -56,21 +56,21 @@ ROLE_LABEL = """\
 # title: A role's label
 # param: role role = analyst -- the role, by id
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?label WHERE { ?role skos:prefLabel ?label }
+SELECT ?label ?role WHERE { ?role skos:prefLabel ?label }
 """
 
 IRI_LABEL = """\
 # title: A node's label
 # param: node iri = https://w3id.org/genai-kg/id/role/analyst -- any node
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?label WHERE { ?node skos:prefLabel ?label }
+SELECT ?label ?node WHERE { ?node skos:prefLabel ?label }
 """
 
 HOURS_OVER = """\
 # title: Courses longer than
 # param: hours integer = 25 -- lower bound
 PREFIX gkg: <https://w3id.org/genai-kg/ontology#>
-SELECT ?id WHERE { ?c gkg:id ?id ; gkg:hours ?h . FILTER(?h > ?hours) }
+SELECT ?id ?hours WHERE { ?c gkg:id ?id ; gkg:hours ?h . FILTER(?h > ?hours) }
 """
 
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -227,6 +227,22 @@ def test_injection_never_changes_the_query(
     assert count_quads(runner, store) == before
 
 
+def test_param_outside_the_projection_is_bound_or_refused_cleanly(
+    runner: CliRunner, store: Path, tmp_path: Path
+) -> None:
+    """pyoxigraph substitutes only projected variables; a header may still name another."""
+    text = SKILL_BY_NAME.replace("SELECT ?skill ?name", "SELECT ?skill")
+    result = sparql(runner, store, str(write(tmp_path, "q.rq", text)), "-f", "json")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    if result.exit_code == 0:
+        assert {row[0].value for row in json_rows(result.stdout)[1]} == {ID + "skill/python"}
+    else:
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error:") and "name" in result.stderr
+
+
 def test_unknown_parameter_names_the_parameters(
     runner: CliRunner, store: Path, tmp_path: Path
 ) -> None:
@@ -352,7 +368,9 @@ def test_construct_gives_ntriples(runner: CliRunner, store: Path) -> None:
     )
     result = sparql(runner, store, "-", stdin=query)
     assert result.exit_code == 0, result.stderr
-    triples = list(ox.parse(result.stdout.encode(), format=ox.RdfFormat.N_TRIPLES))
+    triples = [
+        quad.triple for quad in ox.parse(result.stdout.encode(), format=ox.RdfFormat.N_TRIPLES)
+    ]
     assert (
         ox.Triple(
             ox.NamedNode(ID + "skill/python"),
@@ -418,8 +436,9 @@ def test_timeout_stops_a_runaway_query(tmp_path: Path) -> None:
     [
         pytest.param("SELECT * WHERE { ?s ?p }", 1, id="line-1"),
         pytest.param(
-            "PREFIX x: <http://x/>\nSELECT *\nWHERE {\n  ?s ?p ?o ;\n}}\n", 5, id="line-5"
+            "PREFIX x: <http://x/>\nSELECT *\nWHERE {\n  ?s ?p ?o .\n}\nLIMIT x\n", 6, id="line-6"
         ),
+        pytest.param("SELECT *\nWHERE {\n  BIND(1 AS 2)\n}\n", 3, id="line-3"),
         pytest.param("SELECT * WHERE { ?s nope:p ?o }", 1, id="unknown-prefix"),
     ],
 )

@@ -133,18 +133,24 @@ def plan_between(catalog: Catalog, request: Request) -> dict[str, Any]:
         "optimal": result.optimal,
         "bound": result.bound,
         "gap": sorted(result.gap),
-        **_plan_json(catalog, result.plan),
+        **_plan_json(catalog, result.plan, held),
         "left_out": result.left_out,
     }
     if request.alternatives:
-        answer["alternatives"] = [_plan_json(catalog, plan) for plan in result.alternatives]
+        answer["alternatives"] = [_plan_json(catalog, plan, held) for plan in result.alternatives]
     return answer
 
 
-def _plan_json(catalog: Catalog, plan: Plan) -> dict[str, Any]:
+def _plan_json(catalog: Catalog, plan: Plan, held: set[str]) -> dict[str, Any]:
     courses = []
-    for step in plan.steps:
+    held = set(held)
+    for index, step in enumerate(plan.steps):
         entry = catalog.courses[step.course.id]
+        later_needs = {
+            skill for later in plan.steps[index + 1 :] for skill in later.course.requires
+        }
+        unlocks = (set(entry.teaches) - held) & later_needs - set(step.fills)
+        held.update(entry.teaches)
         courses.append(
             {
                 "id": entry.id,
@@ -158,6 +164,7 @@ def _plan_json(catalog: Catalog, plan: Plan) -> dict[str, Any]:
                 "teaches": sorted(entry.teaches),
                 "requires": sorted(entry.requires),
                 "fills": sorted(step.fills),
+                "unlocks": sorted(unlocks),
             }
         )
     return {

@@ -42,7 +42,7 @@ def _plan_lines(catalog: Catalog, plan: dict[str, Any], *, proof: bool = True) -
             catalog.providers.get(course["platform"], course["platform"]),
             course["hours"],
             money(course["cost"], course["currency"] or "USD"),
-            _skill_names(catalog, course["fills"]),
+            _fills(catalog, course),
         ]
         for order, course in enumerate(plan["courses"], start=1)
     ]
@@ -62,6 +62,14 @@ def _plan_lines(catalog: Catalog, plan: dict[str, Any], *, proof: bool = True) -
                 f"{plan['bound']:g} {_unit(plan['by'])}."
             )
     return lines
+
+
+def _fills(catalog: Catalog, course: dict[str, Any]) -> str:
+    text = _skill_names(catalog, course["fills"])
+    if course.get("unlocks"):
+        prerequisite = f"(prerequisite: {_skill_names(catalog, course['unlocks'])})"
+        text = f"{text} {prerequisite}" if text else prerequisite
+    return text
 
 
 def _unit(by: str) -> str:

@@ -17,8 +17,12 @@ Two exact methods share one preparation step, and :func:`plan_path` picks betwee
   forbidden lazily: each solution is checked by taking its courses in order; stuck courses give
   a cut ``sum(stuck) - sum(outside courses teaching a missing requirement) <= |stuck| - 1`` and
   the model is solved again. The key is minimised lexicographically, one measure per stage, each
-  stage bounding the previous optimum. Among sets that tie on all three measures the ILP returns
-  the one HiGHS finds, so the final id tie-break is exact on the search method only.
+  stage bounding the previous optimum. What makes 10,000-course catalogs fast is reduced-cost
+  fixing: nearly every course is relevant there, but one LP over all of them (presolve off,
+  ~10 ms) gives a bound L and reduced costs rc, a MIP on the zero-rc courses gives an incumbent
+  U, and only courses with L + rc <= U can be in a plan that good, typically 40-150 of 9,000.
+  Among sets that tie on all three measures the ILP returns the one HiGHS finds, so the final
+  id tie-break is exact on the search method only (the bundled ~40-course data uses the search).
 
 A time limit stops either method; the best plan found so far (at worst the greedy baseline) is
 returned with ``optimal=False`` and the proven lower bound on the primary measure.
@@ -130,6 +134,7 @@ class _Problem:
     weights: list[tuple[float, float, float]]  # (primary, secondary, tertiary) per option
     teach: list[frozenset[str]]  # taught skills that matter (gap or required), minus start
     req: list[frozenset[str]]  # required skills minus start
+    _teachers: dict[str, list[int]] | None = None
 
     def key(self, chosen: Iterable[int]) -> tuple[float, float, float, tuple[str, ...]]:
         idx = sorted(chosen)  # options are sorted by id, so this sorts the ids too
@@ -156,11 +161,12 @@ class _Problem:
         return held, left
 
     def teachers(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for i, t in enumerate(self.teach):
-            for s in t:
-                out.setdefault(s, []).append(i)
-        return out
+        if self._teachers is None:
+            self._teachers = {}
+            for i, t in enumerate(self.teach):
+                for s in t:
+                    self._teachers.setdefault(s, []).append(i)
+        return self._teachers
 
     def covers(self, chosen: Iterable[int]) -> bool:
         held, left = self.stuck(chosen)
@@ -350,8 +356,7 @@ class _Ilp:
     ) -> Any:
         """A fresh HiGHS model on these columns; entries of other columns are dropped (x = 0)."""
         np, hs = self.np, self.hs
-        # The private core class: the public wrapper prints a banner when it is created.
-        h = hs._core._Highs()
+        h = _new_highs(hs)
         for name, value in (
             ("output_flag", False),
             ("mip_rel_gap", 0.0),
@@ -654,3 +659,28 @@ def greedy_plan(
     """
     p = _prepare(courses, start, goal, by)
     return _make_plan(p, _greedy(p))
+
+
+def _new_highs(hs: Any) -> Any:
+    """Return a silent HiGHS instance.
+
+    highspy's public ``Highs()`` prints a banner on stdout as it is created, before any
+    option can turn output off (ERGO-Code/HiGHS#1702, #2749), which would corrupt
+    ``--format json``. The core class it wraps does not; where a release lacks it, the
+    public class is created with file descriptor 1 pointed at /dev/null for that moment.
+    """
+    core = getattr(getattr(hs, "_core", None), "_Highs", None)
+    if core is not None:
+        return core()
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), 1)
+            return hs.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)

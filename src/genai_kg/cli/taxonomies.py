@@ -52,16 +52,13 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Import an official release into its own named graph of the store (replacing it)."""
+    import importlib
     import time
 
     from ..store import open_catalog, open_writable, replace_graph, store_dir
 
-    if source is ImportSource.ESCO:
-        from ..importers.esco import read_esco as read
-    elif source is ImportSource.ONET:
-        from ..importers.onet import read_onet as read
-    else:
-        from ..importers.oews import read_oews as read
+    module = importlib.import_module(f"genai_kg.importers.{source.value}")
+    read = getattr(module, f"read_{source.value}")
     data_dir = _data_dir(data)
     open_catalog(data_dir, store)  # the curated graph first, so the store exists and is current
     started = time.perf_counter()

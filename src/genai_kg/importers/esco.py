@@ -1,0 +1,684 @@
+"""Read the official ESCO CSV release into the named graph ``GRAPH_BASE + "esco"``.
+
+The release is two zips, exactly as the European Commission distributes them (or a folder
+where they were unpacked): ``... - classification - en - csv.zip`` (concepts and their
+English labels) and ``... - classification -  - csv.zip`` (two spaces: the language-free
+relations). Every node keeps ESCO's own URI; the vocabulary is ESCO's model
+(``esco:`` = ``http://data.europa.eu/esco/model#``), SKOS and Dublin Core (``dct:``).
+
+Files and columns -> triples (``@en`` on every text; multi-line label cells are split on
+newlines, trimmed, deduplicated, and an altLabel equal to the prefLabel is dropped):
+
+- ``ISCOGroups_en.csv``: ``conceptUri a esco:ISCOGroup``; ``code`` -> ``skos:notation``;
+  ``preferredLabel``, ``altLabels`` -> ``skos:prefLabel``, ``skos:altLabel``;
+  ``description`` -> ``dct:description``.
+- ``occupations_en.csv``: ``a esco:Occupation``; ``code`` (e.g. ``2511.3``) ->
+  ``skos:notation``; ``iscoGroup`` (an ISCO code) -> ``esco:memberOfISCOGroup`` the ISCO
+  group with that code (ESCO's own occupation-to-ISCO property, a ``skos:broadMatch``; the
+  ``skos:broader`` tree comes from ``broaderRelationsOccPillar.csv``, which already puts
+  each top occupation under its ISCO group); labels as above plus ``hiddenLabels`` ->
+  ``skos:hiddenLabel``; ``description`` -> ``dct:description``; ``definition`` ->
+  ``skos:definition``; ``scopeNote`` -> ``skos:scopeNote``.
+- ``skills_en.csv``: ``a esco:Skill``; ``skillType`` ``skill/competence`` / ``knowledge``
+  -> ``esco:skillType`` ``<http://data.europa.eu/esco/skill-type/skill>`` / ``.../knowledge``
+  (an empty cell gives no triple: 6 skills of v1.1.1); ``reuseLevel`` ->
+  ``esco:skillReuseLevel <http://data.europa.eu/esco/skill-reuse-level/{value}>`` (ESCO's
+  property name); texts as for occupations.
+- ``skillGroups_en.csv``: ``a esco:SkillGroup``; ``code`` -> ``skos:notation`` when given;
+  labels, ``description``, ``scopeNote`` as above.
+- ``skillsHierarchy_en.csv``: only for skill groups that ``skillGroups_en.csv`` lacks (7 in
+  v1.1.1, used by ``broaderRelationsSkillPillar.csv``): ``a esco:SkillGroup`` with the
+  ``Level N preferred term`` and ``Level N code`` of their ``Level N URI``, and the row's
+  ``Description`` / ``Scope note`` where the group is the row's deepest level (a warning says so).
+- ``occupationSkillRelations.csv``: ``occupationUri esco:relatedEssentialSkill skillUri`` or
+  ``esco:relatedOptionalSkill`` by ``relationType`` (``essential`` / ``optional``).
+- ``broaderRelationsOccPillar.csv``, ``broaderRelationsSkillPillar.csv``:
+  ``conceptUri skos:broader broaderUri``.
+- ``skillSkillRelations.csv``: ``originalSkillUri esco:relatedEssentialSkill`` /
+  ``esco:relatedOptionalSkill relatedSkillUri`` by ``relationType``: the ESCO model defines
+  these two properties for "the subject occupation or skill", so a skill's essential and
+  optional skills read like an occupation's.
+
+A relation row naming a URI that the concept files lack is skipped, counted in ``skipped``
+(``"<file> rows"``) and reported in a warning (v1.1.1: 67 rows of
+``occupationSkillRelations.csv`` and 1 of ``broaderRelationsOccPillar.csv`` name the missing
+occupation ``a9e54177-...``). ``counts`` are rows read, skipped ones included.
+Other columns (``status``, ``modifiedDate``, ``inScheme`` ...) and the collection files are
+not imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from ..errors import DataError
+from . import GRAPH_BASE, ImportResult, Progress, no_progress
+
+GRAPH = GRAPH_BASE + "esco"
+
+#: The two zips of the release, as the ESCO portal names them (note the two spaces).
+CONCEPTS_ZIP = "ESCO dataset - v1.1.1 - classification - en - csv.zip"
+RELATIONS_ZIP = "ESCO dataset - v1.1.1 - classification -  - csv.zip"
+
+_LEVELS = range(4)
+
+#: The files read, the zip each comes in, and the columns read from each.
+FILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ISCOGroups_en.csv": (
+        CONCEPTS_ZIP,
+        ("conceptUri", "code", "preferredLabel", "altLabels", "description"),
+    ),
+    "occupations_en.csv": (
+        CONCEPTS_ZIP,
+        (
+            "conceptUri",
+            "iscoGroup",
+            "preferredLabel",
+            "altLabels",
+            "hiddenLabels",
+            "scopeNote",
+            "definition",
+            "description",
+            "code",
+        ),
+    ),
+    "skills_en.csv": (
+        CONCEPTS_ZIP,
+        (
+            "conceptUri",
+            "skillType",
+            "reuseLevel",
+            "preferredLabel",
+            "altLabels",
+            "hiddenLabels",
+            "scopeNote",
+            "definition",
+            "description",
+        ),
+    ),
+    "skillGroups_en.csv": (
+        CONCEPTS_ZIP,
+        (
+            "conceptUri",
+            "preferredLabel",
+            "altLabels",
+            "hiddenLabels",
+            "scopeNote",
+            "description",
+            "code",
+        ),
+    ),
+    "skillsHierarchy_en.csv": (
+        CONCEPTS_ZIP,
+        tuple(f"Level {n} {what}" for n in _LEVELS for what in ("URI", "preferred term", "code"))
+        + ("Description", "Scope note"),
+    ),
+    "occupationSkillRelations.csv": (RELATIONS_ZIP, ("occupationUri", "relationType", "skillUri")),
+    "broaderRelationsOccPillar.csv": (RELATIONS_ZIP, ("conceptUri", "broaderUri")),
+    "broaderRelationsSkillPillar.csv": (RELATIONS_ZIP, ("conceptUri", "broaderUri")),
+    "skillSkillRelations.csv": (
+        RELATIONS_ZIP,
+        ("originalSkillUri", "relationType", "relatedSkillUri"),
+    ),
+}
+
+_ESCO = "http://data.europa.eu/esco/model#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_DCT = "http://purl.org/dc/terms/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+OCCUPATION = ox.NamedNode(_ESCO + "Occupation")
+SKILL = ox.NamedNode(_ESCO + "Skill")
+SKILL_GROUP = ox.NamedNode(_ESCO + "SkillGroup")
+ISCO_GROUP = ox.NamedNode(_ESCO + "ISCOGroup")
+SKILL_TYPE = ox.NamedNode(_ESCO + "skillType")
+SKILL_REUSE_LEVEL = ox.NamedNode(_ESCO + "skillReuseLevel")
+MEMBER_OF_ISCO_GROUP = ox.NamedNode(_ESCO + "memberOfISCOGroup")
+RELATED_ESSENTIAL_SKILL = ox.NamedNode(_ESCO + "relatedEssentialSkill")
+RELATED_OPTIONAL_SKILL = ox.NamedNode(_ESCO + "relatedOptionalSkill")
+PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
+ALT_LABEL = ox.NamedNode(_SKOS + "altLabel")
+HIDDEN_LABEL = ox.NamedNode(_SKOS + "hiddenLabel")
+NOTATION = ox.NamedNode(_SKOS + "notation")
+DEFINITION = ox.NamedNode(_SKOS + "definition")
+SCOPE_NOTE = ox.NamedNode(_SKOS + "scopeNote")
+BROADER = ox.NamedNode(_SKOS + "broader")
+DESCRIPTION = ox.NamedNode(_DCT + "description")
+
+SKILL_TYPES = {
+    "skill/competence": ox.NamedNode("http://data.europa.eu/esco/skill-type/skill"),
+    "knowledge": ox.NamedNode("http://data.europa.eu/esco/skill-type/knowledge"),
+}
+REUSE_LEVELS = {
+    level: ox.NamedNode(f"http://data.europa.eu/esco/skill-reuse-level/{level}")
+    for level in ("transversal", "cross-sector", "sector-specific", "occupation-specific")
+}
+RELATIONS = {"essential": RELATED_ESSENTIAL_SKILL, "optional": RELATED_OPTIONAL_SKILL}
+
+#: Text columns of a concept file: (column, predicate, one value per line?).
+_TEXTS = (
+    ("altLabels", ALT_LABEL, True),
+    ("hiddenLabels", HIDDEN_LABEL, True),
+    ("description", DESCRIPTION, False),
+    ("definition", DEFINITION, False),
+    ("scopeNote", SCOPE_NOTE, False),
+)
+_PROGRESS_EVERY = 10_000
+_MAX_LISTED = 20
+
+Triple = tuple[Any, Any, Any]
+
+
+def read_esco(path: Path, progress: Progress = no_progress) -> ImportResult:
+    """Read the ESCO CSV release at ``path`` (the folder of its two zips, or of their CSVs).
+
+    The release's layout and every file's header are checked before this returns; the rows
+    are read as ``triples`` is consumed, so a fault deep in a file (bad bytes, a corrupt
+    zip member, an unknown ``relationType``) raises from the iterator instead.
+
+    Raises:
+        DataError: the path is not an ESCO release, a file or column is missing, a zip is
+            corrupt, or a file is not UTF-8 CSV.
+
+    >>> from genai_kg.importers.esco import read_esco
+    >>> result = read_esco(Path("tests/data/esco-mini"))
+    >>> triples = list(result.triples)
+    >>> result.counts["occupations"], result.skipped
+    (20, {'occupationSkillRelations.csv rows': 2, 'broaderRelationsOccPillar.csv rows': 1})
+    """
+    release = Release.open(Path(path))
+    result = ImportResult(source=f"ESCO CSV release at {path}", graph=GRAPH, triples=iter(()))
+    result.triples = _Reader(release, result, progress).triples()
+    return result
+
+
+@dataclass
+class Release:
+    """Where each file of the release is: a member of a zip or a CSV file in a folder."""
+
+    root: Path
+    members: dict[str, tuple[Path, str | None]]  # file -> (zip, member) or (csv path, None)
+    columns: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, root: Path) -> Release:
+        """Locate every file of the release under ``root`` and check its header."""
+        if not root.exists():
+            raise DataError([f"{root}: no such file or folder (expected the ESCO release)"])
+        problems: list[str] = []
+        members: dict[str, tuple[Path, str | None]] = {}
+        zips = [root] if root.is_file() else sorted(root.glob("*.zip"))
+        for archive in zips:
+            try:
+                with zipfile.ZipFile(archive) as opened:
+                    names = opened.namelist()
+            except (zipfile.BadZipFile, OSError) as exc:
+                problems.append(
+                    f"{archive}: not a readable zip ({exc}); it may be truncated or corrupt."
+                    "\nYou can fix this by downloading it again from the ESCO portal."
+                )
+                continue
+            for name in names:
+                base = name.rsplit("/", 1)[-1]
+                if base in FILES:
+                    members.setdefault(base, (archive, name))
+        if root.is_dir():
+            for name in FILES:
+                if (root / name).is_file():
+                    members.setdefault(name, (root / name, None))
+        if problems:
+            raise DataError(problems)
+        missing = [name for name in FILES if name not in members]
+        if missing:
+            raise DataError(_missing_files(root, missing, found=bool(members)))
+        release = cls(root, members)
+        for name, (_, wanted) in FILES.items():
+            header = release._header(name)
+            absent = [column for column in wanted if column not in header]
+            if absent:
+                problems.extend(
+                    f"{release.where(name)}: missing column {column!r} "
+                    f"(columns: {', '.join(header) or 'none'})"
+                    for column in absent
+                )
+            release.columns[name] = {
+                column: header.index(column) for column in wanted if column in header
+            }
+        if problems:
+            raise DataError(problems)
+        return release
+
+    def where(self, name: str) -> str:
+        """Name a file for messages: ``occupations_en.csv`` (and its zip, if in one)."""
+        container, member = self.members[name]
+        return name if member is None else f"{name} (in {container.name!r})"
+
+    def rows(self, name: str, progress: Progress) -> Iterator[tuple[int, list[str]]]:
+        """Yield ``(line, cells)`` for each data row of ``name``, DataError on bad input."""
+        width = len(self._header(name))
+        line = 1
+        count = 0
+        try:
+            with self._open(name) as text:
+                reader = csv.reader(text)
+                next(reader, None)
+                for cells in reader:
+                    line = reader.line_num
+                    if len(cells) < width:
+                        if not any(cells):
+                            continue  # a blank line
+                        # skillsHierarchy_en.csv leaves out trailing empty cells
+                        cells += [""] * (width - len(cells))
+                    count += 1
+                    if count % _PROGRESS_EVERY == 0:
+                        progress(name, count, 0)
+                    yield line, cells
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                [
+                    f"{self.where(name)}, near line {line + 1}: not UTF-8 text "
+                    f"(byte {exc.object[exc.start : exc.start + 1]!r}); ESCO CSV files are UTF-8"
+                ]
+            ) from None
+        except csv.Error as exc:
+            raise DataError(
+                [f"{self.where(name)}, line {line + 1}: not valid CSV ({exc})"]
+            ) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise DataError(
+                [
+                    f"{self.where(name)}: cannot read it past line {line} ({exc}); the zip may be "
+                    "corrupt.\nYou can fix this by downloading it again from the ESCO portal."
+                ]
+            ) from None
+        progress(name, count, count)
+
+    def _header(self, name: str) -> list[str]:
+        try:
+            with self._open(name) as text:
+                header = next(csv.reader(text), None)
+        except UnicodeDecodeError:
+            raise DataError(
+                [f"{self.where(name)}, line 1: not UTF-8 text; ESCO CSV files are UTF-8"]
+            ) from None
+        except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise DataError([f"{self.where(name)}: cannot read its header ({exc})"]) from None
+        if header is None:
+            raise DataError([f"{self.where(name)}: empty file (no header row)"])
+        return [column.strip() for column in header]
+
+    def _open(self, name: str) -> IO[str]:
+        container, member = self.members[name]
+        if member is None:
+            return open(container, encoding="utf-8-sig", newline="")
+        archive = zipfile.ZipFile(container)
+        try:
+            raw = archive.open(member)
+        except BaseException:
+            archive.close()
+            raise
+        # The ZipExtFile keeps the archive's file open until it is closed itself.
+        archive.close()
+        return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def _missing_files(root: Path, missing: list[str], found: bool) -> list[str]:
+    if not found:
+        return [
+            f"{root}: no ESCO release here: expected the two zips {CONCEPTS_ZIP!r} and "
+            f"{RELATIONS_ZIP!r} (as downloaded from the ESCO portal), or the CSV files they hold"
+        ]
+    problems = []
+    for archive in (CONCEPTS_ZIP, RELATIONS_ZIP):
+        names = [name for name in missing if FILES[name][0] == archive]
+        everything = [name for name in FILES if FILES[name][0] == archive]
+        if names == everything:
+            problems.append(
+                f"{root}: the zip {archive!r} is missing (it holds {', '.join(names)}); "
+                "the release needs both zips"
+            )
+        else:
+            problems.extend(
+                f"{root}: {name} is missing (it comes in {archive!r})" for name in names
+            )
+    return problems
+
+
+class _Reader:
+    """The streaming pass over a release: one method per file, in dependency order."""
+
+    def __init__(self, release: Release, result: ImportResult, progress: Progress) -> None:
+        self.release = release
+        self.result = result
+        self.progress = progress
+        self.isco: dict[str, ox.NamedNode] = {}  # URI -> node
+        self.isco_codes: dict[str, ox.NamedNode] = {}
+        self.occupations: dict[str, ox.NamedNode] = {}
+        self.skills: dict[str, ox.NamedNode] = {}
+        self.groups: dict[str, ox.NamedNode] = {}
+
+    def triples(self) -> Iterator[Triple]:
+        yield from self._isco_groups()
+        yield from self._occupations()
+        yield from self._skills()
+        yield from self._skill_groups()
+        yield from self._hierarchy_groups()
+        yield from self._relations(
+            "occupationSkillRelations.csv",
+            "occupation-skill relations",
+            ("occupationUri", "occupation", self.occupations, "occupations_en.csv"),
+            ("skillUri", "skill", self.skills, "skills_en.csv"),
+        )
+        occupation_pillar = {**self.occupations, **self.isco}
+        yield from self._broader(
+            "broaderRelationsOccPillar.csv",
+            "occupation broader relations",
+            ("concept", occupation_pillar, "occupations_en.csv or ISCOGroups_en.csv"),
+        )
+        skill_pillar = {**self.skills, **self.groups}
+        yield from self._broader(
+            "broaderRelationsSkillPillar.csv",
+            "skill broader relations",
+            ("concept", skill_pillar, "skills_en.csv or skillGroups_en.csv"),
+        )
+        yield from self._relations(
+            "skillSkillRelations.csv",
+            "skill-skill relations",
+            ("originalSkillUri", "skill", self.skills, "skills_en.csv"),
+            ("relatedSkillUri", "skill", self.skills, "skills_en.csv"),
+        )
+
+    # --- concepts -------------------------------------------------------------------------
+
+    def _concepts(
+        self, name: str, cls: ox.NamedNode, nodes: dict[str, ox.NamedNode], problems: list[str]
+    ) -> Iterator[tuple[ox.NamedNode, list[str], dict[str, int], Iterator[Triple]]]:
+        """Yield each row's node, cells, columns and its type, label and text triples."""
+        columns = self.release.columns[name]
+        uri_at, label_at = columns["conceptUri"], columns["preferredLabel"]
+        texts = [(columns[c], p, multi) for c, p, multi in _TEXTS if c in columns]
+        where = self.release.where(name)
+        for line, cells in self.release.rows(name, self.progress):
+            uri = cells[uri_at].strip()
+            node = _node(uri)
+            if node is None:
+                problems.append(f"{where}, line {line}: conceptUri {uri!r} is not a URI")
+                continue
+            nodes[uri] = node
+            yield node, cells, columns, _texts(node, cls, cells[label_at].strip(), cells, texts)
+
+    def _isco_groups(self) -> Iterator[Triple]:
+        name, problems = "ISCOGroups_en.csv", list[str]()
+        for node, cells, columns, triples in self._concepts(name, ISCO_GROUP, self.isco, problems):
+            yield from triples
+            code = cells[columns["code"]].strip()
+            if code:
+                self.isco_codes[code] = node
+                yield node, NOTATION, ox.Literal(code)
+        self._finish(name, problems, {"ISCO groups": len(self.isco)})
+
+    def _occupations(self) -> Iterator[Triple]:
+        name, problems = "occupations_en.csv", list[str]()
+        unknown: Counter[str] = Counter()
+        for node, cells, columns, triples in self._concepts(
+            name, OCCUPATION, self.occupations, problems
+        ):
+            yield from triples
+            code = cells[columns["code"]].strip()
+            if code:
+                yield node, NOTATION, ox.Literal(code)
+            isco = cells[columns["iscoGroup"]].strip()
+            group = self.isco_codes.get(isco)
+            if group is not None:
+                yield node, MEMBER_OF_ISCO_GROUP, group
+            elif isco:
+                unknown[isco] += 1
+        if unknown:
+            total = sum(unknown.values())
+            self.result.skipped[f"{name} iscoGroup values"] = total
+            self.result.warnings.append(
+                f"{name}: {total} occupations name an ISCO code that ISCOGroups_en.csv lacks "
+                f"({_examples(unknown)}); left without esco:memberOfISCOGroup"
+            )
+        self._finish(name, problems, {"occupations": len(self.occupations)})
+
+    def _skills(self) -> Iterator[Triple]:
+        name, problems = "skills_en.csv", list[str]()
+        types: Counter[str] = Counter()
+        untyped: list[str] = []
+        no_reuse = 0
+        where = self.release.where(name)
+        for node, cells, columns, triples in self._concepts(name, SKILL, self.skills, problems):
+            yield from triples
+            kind = cells[columns["skillType"]].strip()
+            if kind in SKILL_TYPES:
+                types[kind] += 1
+                yield node, SKILL_TYPE, SKILL_TYPES[kind]
+            elif kind:
+                problems.append(
+                    f"{where}: {node.value}: unknown skillType {kind!r} "
+                    f"(expected one of {', '.join(SKILL_TYPES)})"
+                )
+            else:
+                untyped.append(f"<{node.value}> {cells[columns['preferredLabel']].strip()!r}")
+            reuse = cells[columns["reuseLevel"]].strip()
+            if reuse in REUSE_LEVELS:
+                yield node, SKILL_REUSE_LEVEL, REUSE_LEVELS[reuse]
+            elif reuse:
+                problems.append(
+                    f"{where}: {node.value}: unknown reuseLevel {reuse!r} "
+                    f"(expected one of {', '.join(REUSE_LEVELS)})"
+                )
+            else:
+                no_reuse += 1
+        if untyped:
+            self.result.warnings.append(
+                f"{name}: {len(untyped)} skills have no skillType, imported without "
+                f"esco:skillType: {', '.join(untyped)}"
+            )
+        self._finish(
+            name,
+            problems,
+            {
+                "skills": len(self.skills),
+                "skills of type skill/competence": types["skill/competence"],
+                "skills of type knowledge": types["knowledge"],
+                "skills without a skillType": len(untyped),
+                "skills without a reuseLevel": no_reuse,
+            },
+        )
+
+    def _skill_groups(self) -> Iterator[Triple]:
+        name, problems = "skillGroups_en.csv", list[str]()
+        for node, cells, columns, triples in self._concepts(
+            name, SKILL_GROUP, self.groups, problems
+        ):
+            yield from triples
+            code = cells[columns["code"]].strip()
+            if code:
+                yield node, NOTATION, ox.Literal(code)
+        self._finish(name, problems, {"skill groups": len(self.groups)})
+
+    def _hierarchy_groups(self) -> Iterator[Triple]:
+        """Add the skill groups that only ``skillsHierarchy_en.csv`` knows."""
+        name, problems = "skillsHierarchy_en.csv", list[str]()
+        columns = self.release.columns[name]
+        where = self.release.where(name)
+        levels = [
+            (
+                columns[f"Level {n} URI"],
+                columns[f"Level {n} preferred term"],
+                columns[f"Level {n} code"],
+            )
+            for n in _LEVELS
+        ]
+        description_at, scope_at = columns["Description"], columns["Scope note"]
+        added: list[str] = []
+        for line, cells in self.release.rows(name, self.progress):
+            filled = [level for level in levels if cells[level[0]].strip()]
+            for depth, (uri_at, term_at, code_at) in enumerate(filled, start=1):
+                uri = cells[uri_at].strip()
+                if uri in self.groups or uri in self.skills:
+                    continue
+                node = _node(uri)
+                if node is None:
+                    problems.append(f"{where}, line {line}: {uri!r} is not a URI")
+                    continue
+                self.groups[uri] = node
+                label = cells[term_at].strip()
+                added.append(f"<{uri}> {label!r}")
+                yield node, RDF_TYPE, SKILL_GROUP
+                if label:
+                    yield node, PREF_LABEL, ox.Literal(label, language="en")
+                if cells[code_at].strip():
+                    yield node, NOTATION, ox.Literal(cells[code_at].strip())
+                if depth == len(filled) and cells[description_at].strip():
+                    yield node, DESCRIPTION, _text(cells[description_at])
+                if depth == len(filled) and cells[scope_at].strip():
+                    yield node, SCOPE_NOTE, _text(cells[scope_at])
+        if added:
+            listed = ", ".join(added[:3]) + (", ..." if len(added) > 3 else "")
+            self.result.warnings.append(
+                f"skillGroups_en.csv lacks {len(added)} skill groups that {name} lists "
+                f"({listed}); imported them from {name} (type, label, code)"
+            )
+        self._finish(name, problems, {"skill groups only in skillsHierarchy_en.csv": len(added)})
+
+    # --- relations ------------------------------------------------------------------------
+
+    def _relations(
+        self,
+        name: str,
+        label: str,
+        subject: tuple[str, str, dict[str, ox.NamedNode], str],
+        obj: tuple[str, str, dict[str, ox.NamedNode], str],
+    ) -> Iterator[Triple]:
+        """Essential / optional relations: subject column, relationType, object column."""
+        columns = self.release.columns[name]
+        where = self.release.where(name)
+        s_at, o_at, t_at = columns[subject[0]], columns[obj[0]], columns["relationType"]
+        s_nodes, o_nodes = subject[2], obj[2]
+        problems: list[str] = []
+        kinds: Counter[str] = Counter()
+        unknown: dict[tuple[str, str], Counter[str]] = {}
+        rows = 0
+        for line, cells in self.release.rows(name, self.progress):
+            rows += 1
+            kind = cells[t_at].strip()
+            predicate = RELATIONS.get(kind)
+            if predicate is None:
+                problems.append(
+                    f"{where}, line {line}: relationType {kind!r} (expected essential or optional)"
+                )
+                continue
+            kinds[kind] += 1
+            s_uri, o_uri = cells[s_at].strip(), cells[o_at].strip()
+            s_node, o_node = s_nodes.get(s_uri), o_nodes.get(o_uri)
+            if s_node is None or o_node is None:
+                side = subject if s_node is None else obj
+                unknown.setdefault((side[1], side[3]), Counter())[
+                    s_uri if s_node is None else o_uri
+                ] += 1
+                continue
+            yield s_node, predicate, o_node
+        self._report_unknown(name, unknown)
+        self._finish(
+            name,
+            problems,
+            {
+                label: rows,
+                f"essential {label}": kinds["essential"],
+                f"optional {label}": kinds["optional"],
+            },
+        )
+
+    def _broader(
+        self, name: str, label: str, pillar: tuple[str, dict[str, ox.NamedNode], str]
+    ) -> Iterator[Triple]:
+        columns = self.release.columns[name]
+        c_at, b_at = columns["conceptUri"], columns["broaderUri"]
+        nodes = pillar[1]
+        unknown: dict[tuple[str, str], Counter[str]] = {}
+        rows = 0
+        for _, cells in self.release.rows(name, self.progress):
+            rows += 1
+            c_uri, b_uri = cells[c_at].strip(), cells[b_at].strip()
+            concept, broader = nodes.get(c_uri), nodes.get(b_uri)
+            if concept is None or broader is None:
+                uri = c_uri if concept is None else b_uri
+                unknown.setdefault((pillar[0], pillar[2]), Counter())[uri] += 1
+                continue
+            yield concept, BROADER, broader
+        self._report_unknown(name, unknown)
+        self._finish(name, [], {label: rows})
+
+    def _report_unknown(self, name: str, unknown: dict[tuple[str, str], Counter[str]]) -> None:
+        for (kind, source), uris in unknown.items():
+            total = sum(uris.values())
+            key = f"{name} rows"
+            self.result.skipped[key] = self.result.skipped.get(key, 0) + total
+            what = f"the {kind}" if len(uris) == 1 else f"{len(uris)} {kind}s"
+            self.result.warnings.append(
+                f"{name}: {total} row{'s name' if total != 1 else ' names'} {what} "
+                f"{_examples(uris)}, which {source} lacks; skipped them"
+            )
+
+    def _finish(self, name: str, problems: list[str], counts: dict[str, int]) -> None:
+        if problems:
+            shown = problems[:_MAX_LISTED]
+            if len(problems) > _MAX_LISTED:
+                shown.append(f"... and {len(problems) - _MAX_LISTED} more in {name}")
+            raise DataError(shown)
+        self.result.counts.update(counts)
+
+
+def _text(value: str) -> ox.Literal:
+    return ox.Literal(value.strip(), language="en")
+
+
+def _texts(
+    node: ox.NamedNode,
+    cls: ox.NamedNode,
+    label: str,
+    cells: list[str],
+    texts: list[tuple[int, ox.NamedNode, bool]],
+) -> Iterator[Triple]:
+    yield node, RDF_TYPE, cls
+    if label:
+        yield node, PREF_LABEL, ox.Literal(label, language="en")
+    for at, predicate, multi in texts:
+        value = cells[at]
+        if not value:
+            continue
+        if multi:
+            for item in dict.fromkeys(part.strip() for part in value.split("\n")):
+                if item and item != label:
+                    yield node, predicate, ox.Literal(item, language="en")
+        elif value.strip():
+            yield node, predicate, _text(value)
+
+
+def _node(uri: str) -> ox.NamedNode | None:
+    if not uri:
+        return None
+    try:
+        return ox.NamedNode(uri)
+    except ValueError:
+        return None
+
+
+def _examples(counter: Counter[str]) -> str:
+    shown = [
+        f"<{uri}>" + (f" ({n} rows)" if len(counter) > 1 else "")
+        for uri, n in counter.most_common(3)
+    ]
+    return ", ".join(shown) + (", ..." if len(counter) > 3 else "")
