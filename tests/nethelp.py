@@ -71,36 +71,52 @@ class Listener:
         self.socket.close()
 
 
-class SlowServer:
-    """An HTTP server on 127.0.0.1 that waits ``delay`` seconds before every answer."""
+class FakeEndpoint:
+    """An HTTP server on 127.0.0.1 that records request bodies and answers empty results.
 
-    def __init__(self, delay: float) -> None:
+    ``delay``: seconds of silence before answering. ``trickle``: after the headers, send the
+    body one byte every ``trickle`` seconds (a store that is alive but too slow).
+    """
+
+    EMPTY = b'{"head": {"vars": []}, "results": {"bindings": []}}'
+
+    def __init__(self, delay: float = 0.0, trickle: float | None = None) -> None:
         release = self.release = threading.Event()
-        self.requests = 0
+        self.bodies: list[bytes] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass
 
-            def _slow(self) -> None:
-                outer.requests += 1
-                release.wait(delay)
-                body = b'{"head": {"vars": []}, "results": {"bindings": []}}'
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                outer.bodies.append(self.rfile.read(length))
+                if release.wait(delay):
+                    return
+                body = outer.EMPTY + b" " * (0 if trickle is None else 200)
                 try:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/sparql-results+json")
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if trickle is None:
+                        self.wfile.write(body)
+                        return
+                    for byte in body:
+                        if release.wait(trickle):
+                            return
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
                 except OSError:
                     pass  # the client gave up, as it should
 
-            do_GET = do_POST = do_PUT = _slow  # noqa: N815
+            do_GET = do_POST = do_PUT = _answer  # noqa: N815
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = int(self.server.server_address[1])
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
         )

@@ -7,7 +7,7 @@ naming the endpoint and the cause.
 
 from __future__ import annotations
 
-import time
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,37 +15,73 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import EndpointError, QueryError
-from .sparql import QueryResult, check_query
+from .sparql import QueryResult, check_query, where_offset
 
 USER_AGENT = "genai-kg (+https://w3id.org/genai-kg)"
-_CHUNK = 1 << 16
 
 
 def values_clause(bindings: Mapping[str, Any]) -> str:
-    """Return a trailing ``VALUES`` block binding each variable to its term (N-Triples syntax).
+    """Return a ``VALUES`` block binding each variable to its term (N-Triples syntax).
 
     >>> import pyoxigraph as ox
     >>> values_clause({"skill": ox.NamedNode("https://w3id.org/genai-kg/id/skill/python")})
-    '\\nVALUES (?skill) { (<https://w3id.org/genai-kg/id/skill/python>) }'
+    ' VALUES (?skill) { (<https://w3id.org/genai-kg/id/skill/python>) } '
     """
     if not bindings:
         return ""
     names = " ".join(f"?{name}" for name in bindings)
     # str() of a pyoxigraph term is its N-Triples form, with every special character escaped.
     terms = " ".join(str(term) for term in bindings.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}"
+    return f" VALUES ({names}) {{ ({terms}) }} "
+
+
+def bind_remote(text: str, bindings: Mapping[str, Any]) -> str:
+    """Return ``text`` with the bindings as a VALUES block at the start of its WHERE group.
+
+    Inside the group the values constrain every pattern and FILTER of it, as a local
+    substitution does; a block after the query would join only after the FILTERs ran.
+
+    Raises:
+        QueryError: the query has parameters but no WHERE group to put them in.
+    """
+    if not bindings:
+        return text
+    offset = where_offset(text)
+    if offset is None:
+        raise QueryError("cannot bind parameters remotely: the query has no WHERE { ... } group")
+    return text[:offset] + values_clause(bindings) + text[offset:]
 
 
 def _request(request: urllib.request.Request, endpoint: str, timeout: float) -> tuple[bytes, str]:
-    deadline = time.monotonic() + timeout
+    """Send ``request`` and return (body, content type) within ``timeout`` seconds in all.
+
+    A socket timeout bounds each read, not the whole answer (an endpoint that trickles a
+    byte at a time would never time out), so the exchange runs in a helper thread that is
+    abandoned at the deadline.
+    """
+    outcome: dict[str, Any] = {}
+
+    def exchange() -> None:
+        try:
+            outcome["answer"] = _exchange(request, endpoint, timeout)
+        except BaseException as exc:  # noqa: BLE001 -- handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=exchange, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise EndpointError(f"{endpoint}: no complete answer within {timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    answer: tuple[bytes, str] = outcome["answer"]
+    return answer
+
+
+def _exchange(request: urllib.request.Request, endpoint: str, timeout: float) -> tuple[bytes, str]:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            chunks = []
-            while chunk := response.read(_CHUNK):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise EndpointError(f"{endpoint}: no complete answer within {timeout:g} s")
-            return b"".join(chunks), response.headers.get("Content-Type", "")
+            return response.read(), response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
         detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
         reason = detail[0] if detail else exc.reason
@@ -82,7 +118,7 @@ def query_endpoint(
 
     _check_url(endpoint)
     check_query(text, graphs=None)
-    body = (text + values_clause(bindings or {})).encode("utf-8")
+    body = bind_remote(text, bindings or {}).encode("utf-8")
     request = urllib.request.Request(
         endpoint,
         data=body,

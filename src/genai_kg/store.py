@@ -2,20 +2,32 @@
 
 A store folder holds:
 
-- ``oxigraph/``: the RDF store. The curated graph is the named graph ``CURATED_GRAPH``;
-  imports (ESCO, O*NET, OEWS) add named graphs of their own. Queries see the union.
+- ``oxigraph``: a link to the live database folder ``oxigraph-<stamp>/``. The curated
+  graph is its named graph ``CURATED_GRAPH``; imports (ESCO, O*NET, OEWS) add named
+  graphs of their own. Queries see the union.
 - ``fingerprint``: SHA-256 of the dataset files the curated graph was built from.
-- ``catalog.json``: the planner's compact index of the same data.
+- ``catalog.json``: the planner's compact index of the same data (it carries its own
+  fingerprint), so ``path``, ``gap`` and ``next`` never open the database.
+- ``lock``: held by whichever command is writing.
 
-The default folder is ``<cache>/store-<hash of the data folder's path>``; when the data
-changes, the next command replaces the curated graph (imports stay). The planner's
-commands only need ``catalog.json`` and never open the database.
+Replacing a graph never leaves it half written. The small curated graph is replaced in
+place by one SPARQL ``MOVE`` (one transaction). An import (hundreds of thousands of
+triples, where deleting the old graph alone takes longer than loading the new one) is
+bulk-loaded into a new database folder together with a copy of the other graphs, and the
+``oxigraph`` link is then switched to it with one atomic rename: readers see the old
+database or the new one. A failed or interrupted import leaves the old one as it was.
+
+The default folder is ``<cache>/store-<hash of the data folder's path>``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Iterable
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +40,7 @@ if TYPE_CHECKING:
 
 GRAPH_BASE = "https://w3id.org/genai-kg/graph/"
 CURATED_GRAPH = GRAPH_BASE + "curated"
+LIVE = "oxigraph"
 
 
 def fingerprint(root: Path) -> str:
@@ -48,90 +61,177 @@ def store_dir(data: Path, store: Path | None) -> Path:
     return cache_dir() / f"store-{key}"
 
 
-def _is_current(folder: Path, key: str) -> bool:
-    stamp = folder / "fingerprint"
-    return stamp.is_file() and stamp.read_text() == key and (folder / "oxigraph").is_dir()
-
-
 def open_catalog(data: Path, store: Path | None = None) -> Catalog:
-    """Return the planner's catalog of ``data``, refreshing the store first if needed.
+    """Return the planner's catalog of ``data``, rebuilding it if the data changed.
 
     Raises:
-        DataError: the data has problems (checked whenever the store is refreshed).
+        DataError: the data has problems (checked whenever the catalog is rebuilt).
     """
     key = fingerprint(data)
-    folder = store_dir(data, store)
-    if _is_current(folder, key):
-        try:
-            return Catalog.from_json((folder / "catalog.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # unreadable or written by another version: refresh below
-    return refresh(data, folder, key)
+    cached = store_dir(data, store) / "catalog.json"
+    try:
+        catalog = Catalog.from_json(cached.read_text(encoding="utf-8"))
+        if catalog.fingerprint == key:
+            return catalog
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing, unreadable or written by another version: rebuild below
+    from .build import build_dataset
+    from .catalog import catalog_from_dataset
+
+    catalog = catalog_from_dataset(build_dataset(data, shacl=False).dataset, key)
+    atomic_write(cached, catalog.to_json().encode("utf-8"))
+    return catalog
 
 
 def open_store(data: Path, store: Path | None = None) -> pyoxigraph.Store:
-    """Return the store of ``data`` opened read-only, refreshing it first if needed."""
+    """Return the store of ``data`` opened read-only, bringing its curated graph up to date."""
     import pyoxigraph as ox
 
-    key = fingerprint(data)
     folder = store_dir(data, store)
-    if not _is_current(folder, key):
-        refresh(data, folder, key)
+    ensure_curated(data, folder)
     try:
-        return ox.Store.read_only(str(folder / "oxigraph"))
+        return ox.Store.read_only(str(folder / LIVE))
     except OSError as exc:
         raise GenaiKgError(f"cannot open the store {folder}: {exc}") from None
 
 
-def open_writable(folder: Path) -> pyoxigraph.Store:
-    """Open the store in ``folder`` for writing (one writer at a time)."""
-    import pyoxigraph as ox
-
-    try:
-        return ox.Store(str(folder / "oxigraph"))
-    except OSError as exc:
-        raise GenaiKgError(
-            f"cannot open the store {folder} for writing: {exc}\n"
-            "Another genai-kg command may be writing it; try again when it has finished."
-        ) from None
-
-
-def refresh(data: Path, folder: Path, key: str | None = None) -> Catalog:
-    """Rebuild the curated graph and catalog of ``folder`` from ``data``; keep imports.
-
-    The curated graph is replaced in one transaction, so readers see the old or the new.
-    """
+def ensure_curated(data: Path, folder: Path) -> None:
+    """Make the store's curated graph (and catalog) match the dataset at ``data``."""
+    key = fingerprint(data)
+    stamp = folder / "fingerprint"
+    if (folder / LIVE).is_dir() and stamp.is_file() and stamp.read_text() == key:
+        return
     from .build import build_dataset
     from .catalog import catalog_from_dataset
     from .export import to_oxigraph
 
-    key = key or fingerprint(data)
     built = build_dataset(data, shacl=False)
-    catalog = catalog_from_dataset(built.dataset, key)
+    triples = [(t.subject, t.predicate, t.object) for t in to_oxigraph(built.graph)]
+    with writer_lock(folder):
+        if (folder / LIVE).is_dir():
+            database = _open_writable(folder / LIVE)
+            replace_graph(database, CURATED_GRAPH, triples)
+            database.flush()
+            del database
+        else:
+            _rebuild(folder, CURATED_GRAPH, triples)
+        atomic_write(
+            folder / "catalog.json", catalog_from_dataset(built.dataset, key).to_json().encode()
+        )
+        atomic_write(stamp, key.encode())
+
+
+def import_graph(
+    data: Path, folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
+) -> int:
+    """Replace the named graph ``graph_iri`` with ``triples``; return how many were loaded.
+
+    The triples stream straight into a new database folder, so an error raised while
+    producing them (a corrupt release file) leaves the live database untouched.
+    """
+    ensure_curated(data, folder)
+    with writer_lock(folder):
+        return _rebuild(folder, graph_iri, triples)
+
+
+def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]) -> int:
+    """Build a new database: the live one's other graphs plus ``triples``; then switch to it."""
     folder.mkdir(parents=True, exist_ok=True)
-    store = open_writable(folder)
-    triples = ((t.subject, t.predicate, t.object) for t in to_oxigraph(built.graph))
-    replace_graph(store, CURATED_GRAPH, triples)
-    store.flush()
-    del store
-    atomic_write(folder / "catalog.json", catalog.to_json().encode("utf-8"))
-    atomic_write(folder / "fingerprint", key.encode())
-    return catalog
+    fresh = folder / f"{LIVE}-{time.time_ns()}"
+    counter = _Counted(triples)
+    try:
+        _fill(fresh, folder / LIVE, graph_iri, counter)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    _switch(folder, fresh)
+    return counter.count
+
+
+def _fill(
+    fresh: Path, live_path: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
+) -> None:
+    import pyoxigraph as ox
+
+    database = _open_writable(fresh)
+    if live_path.is_dir():
+        live = ox.Store.read_only(str(live_path))
+        for graph in live.named_graphs():
+            if graph.value != graph_iri:
+                database.bulk_extend(live.quads_for_pattern(None, None, None, graph))
+    target = ox.NamedNode(graph_iri)
+    database.bulk_extend(ox.Quad(s, p, o, target) for s, p, o in triples)
+    database.flush()
+
+
+def _switch(folder: Path, fresh: Path) -> None:
+    """Point the ``oxigraph`` link at ``fresh`` in one rename, then drop older databases."""
+    link = folder / LIVE
+    if link.is_dir() and not link.is_symlink():  # a database from before links were used
+        link.rename(folder / f"{LIVE}-legacy")
+    pending = folder / f".{LIVE}.switch"
+    pending.unlink(missing_ok=True)
+    os.symlink(fresh.name, pending)
+    os.replace(pending, link)
+    for old in folder.glob(f"{LIVE}-*"):
+        if old != fresh:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _open_writable(path: Path) -> pyoxigraph.Store:
+    import pyoxigraph as ox
+
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        raise GenaiKgError(f"cannot open the store {path} for writing: {exc}") from None
+
+
+@contextlib.contextmanager
+def writer_lock(folder: Path) -> Iterator[None]:
+    """Hold the store's writer lock (one writing command at a time; readers never wait)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "lock").open("a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover -- Windows: no advisory locks, no waiting
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class _Counted:
+    def __init__(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+        self.triples = triples
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
+        for triple in self.triples:
+            self.count += 1
+            yield triple
 
 
 def replace_graph(
     store: pyoxigraph.Store, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
 ) -> None:
-    """Replace the named graph ``graph_iri`` with ``triples``; readers see old or new, never half.
+    """Replace the named graph ``graph_iri`` of an open store in one transaction.
 
-    The triples are bulk-loaded into a scratch graph, which one SPARQL ``MOVE`` (a single
-    transaction) then puts in place of the old graph. A crash before the move leaves the
-    old graph whole and a scratch graph the next replacement drops.
+    The triples are bulk-loaded into a scratch graph, which one SPARQL ``MOVE`` then puts
+    in place of the old graph: readers see the old graph or the new, never half. Fine for
+    small graphs; large imports use ``import_graph``, since MOVE copies triple by triple.
     """
     import pyoxigraph as ox
 
     scratch = f"{graph_iri}--loading"
     store.update(f"DROP SILENT GRAPH <{scratch}>")
     graph = ox.NamedNode(scratch)
-    store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+    try:
+        store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+    except BaseException:
+        store.update(f"DROP SILENT GRAPH <{scratch}>")
+        raise
     store.update(f"MOVE SILENT GRAPH <{scratch}> TO GRAPH <{graph_iri}>")

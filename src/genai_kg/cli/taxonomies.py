@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -55,39 +55,21 @@ def import_(
     import importlib
     import time
 
-    from ..store import open_catalog, open_writable, replace_graph, store_dir
+    from ..store import import_graph, store_dir
 
     module = importlib.import_module(f"genai_kg.importers.{source.value}")
     read = getattr(module, f"read_{source.value}")
     data_dir = _data_dir(data)
-    open_catalog(data_dir, store)  # the curated graph first, so the store exists and is current
     started = time.perf_counter()
     result = read(release, _progress_printer())
-    writable = open_writable(store_dir(data_dir, store))
-    counter = _Counter(result.triples)
-    replace_graph(writable, result.graph, counter)
-    writable.flush()
-    del writable
+    loaded = import_graph(data_dir, store_dir(data_dir, store), result.graph, result.triples)
     if sys.stderr.isatty():
         sys.stderr.write("\r\x1b[K")
     elapsed = time.perf_counter() - started
-    summary = f"{counter.count:,} triples in {elapsed:.1f} s"
+    summary = f"{loaded:,} triples in {elapsed:.1f} s"
     typer.echo(f"imported {source.value} into <{result.graph}>: {summary}")
     for name, count in result.counts.items():
         typer.echo(f"  read {count:,} {name}")
     for name, count in result.skipped.items():
         typer.echo(f"  skipped {count:,} {name}")
     _warn([f"warning: {warning}" for warning in result.warnings])
-
-
-class _Counter:
-    """Pass triples through, counting them."""
-
-    def __init__(self, triples: Any) -> None:
-        self.triples = triples
-        self.count = 0
-
-    def __iter__(self) -> Any:
-        for triple in self.triples:
-            self.count += 1
-            yield triple

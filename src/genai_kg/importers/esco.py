@@ -50,7 +50,6 @@ not imported.
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
 import zlib
 from collections import Counter
@@ -263,72 +262,76 @@ class Release:
         return name if member is None else f"{name} (in {container.name!r})"
 
     def rows(self, name: str, progress: Progress) -> Iterator[tuple[int, list[str]]]:
-        """Yield ``(line, cells)`` for each data row of ``name``, DataError on bad input."""
+        """Yield ``(line, cells)`` for each data row of ``name``; DataError on bad input.
+
+        ``line`` is the row's first physical line; short rows are padded with empty cells
+        (``skillsHierarchy_en.csv`` leaves out trailing empty ones).
+        """
         width = len(self._header(name))
-        line = 1
+        reader = None
         count = 0
         try:
-            with self._open(name) as text:
-                reader = csv.reader(text)
+            with self._open(name) as raw:
+                reader = csv.reader(self._decoded(name, raw))
                 next(reader, None)
+                line = reader.line_num + 1
                 for cells in reader:
-                    line = reader.line_num
                     if len(cells) < width:
                         if not any(cells):
+                            line = reader.line_num + 1
                             continue  # a blank line
-                        # skillsHierarchy_en.csv leaves out trailing empty cells
                         cells += [""] * (width - len(cells))
                     count += 1
                     if count % _PROGRESS_EVERY == 0:
                         progress(name, count, 0)
                     yield line, cells
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                [
-                    f"{self.where(name)}, near line {line + 1}: not UTF-8 text "
-                    f"(byte {exc.object[exc.start : exc.start + 1]!r}); ESCO CSV files are UTF-8"
-                ]
-            ) from None
+                    line = reader.line_num + 1
         except csv.Error as exc:
-            raise DataError(
-                [f"{self.where(name)}, line {line + 1}: not valid CSV ({exc})"]
-            ) from None
+            at = reader.line_num if reader is not None else 1
+            raise DataError([f"{self.where(name)}, line {at}: not valid CSV ({exc})"]) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            at = reader.line_num if reader is not None else 0
             raise DataError(
                 [
-                    f"{self.where(name)}: cannot read it past line {line} ({exc}); the zip may be "
+                    f"{self.where(name)}: cannot read it past line {at} ({exc}); the zip may be "
                     "corrupt.\nYou can fix this by downloading it again from the ESCO portal."
                 ]
             ) from None
         progress(name, count, count)
 
+    def _decoded(self, name: str, raw: IO[bytes]) -> Iterator[str]:
+        """Decode ``raw`` line by line, so that bad bytes are reported at their line."""
+        for number, line in enumerate(raw, start=1):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    [
+                        f"{self.where(name)}, line {number}: not UTF-8 text (byte "
+                        f"{line[exc.start : exc.start + 1]!r} at column {exc.start + 1}); "
+                        "ESCO CSV files are UTF-8.\n"
+                        "You can fix this by saving the file as UTF-8 or unpacking the zip again."
+                    ]
+                ) from None
+            yield text.removeprefix("\ufeff") if number == 1 else text
+
     def _header(self, name: str) -> list[str]:
         try:
-            with self._open(name) as text:
-                header = next(csv.reader(text), None)
-        except UnicodeDecodeError:
-            raise DataError(
-                [f"{self.where(name)}, line 1: not UTF-8 text; ESCO CSV files are UTF-8"]
-            ) from None
+            with self._open(name) as raw:
+                header = next(csv.reader(self._decoded(name, raw)), None)
         except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise DataError([f"{self.where(name)}: cannot read its header ({exc})"]) from None
         if header is None:
             raise DataError([f"{self.where(name)}: empty file (no header row)"])
         return [column.strip() for column in header]
 
-    def _open(self, name: str) -> IO[str]:
+    def _open(self, name: str) -> IO[bytes]:
         container, member = self.members[name]
         if member is None:
-            return open(container, encoding="utf-8-sig", newline="")
-        archive = zipfile.ZipFile(container)
-        try:
-            raw = archive.open(member)
-        except BaseException:
-            archive.close()
-            raise
-        # The ZipExtFile keeps the archive's file open until it is closed itself.
-        archive.close()
-        return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            return open(container, "rb")
+        with zipfile.ZipFile(container) as archive:
+            # The member keeps its own handle on the zip file after the archive closes.
+            return archive.open(member)
 
 
 def _missing_files(root: Path, missing: list[str], found: bool) -> list[str]:

@@ -137,9 +137,14 @@ def read_onet(path: Path, progress: Progress = no_progress) -> ImportResult:
     Raises:
         DataError: PATH is not an O*NET release, or a file is missing, unreadable, lacks a
             column or holds bad values (each problem names the file, line and column).
+
+    >>> result = read_onet(Path("tests/data/onet-mini"))
+    >>> triples = list(result.triples)
+    >>> result.counts["occupations"], result.counts["technology skills"]
+    (8, 137)
     """
     tables = _open_tables(Path(path))
-    result = ImportResult(source="onet", graph=ONET_GRAPH, triples=iter(()))
+    result = ImportResult(source=f"O*NET release at {path}", graph=ONET_GRAPH, triples=iter(()))
     result.triples = _Reader(tables, result, progress).triples()
     return result
 
@@ -181,21 +186,27 @@ class _Table:
 def _open_tables(path: Path) -> dict[str, _Table]:
     if not path.exists():
         raise DataError([f"{path}: no such file or folder"])
-    members: dict[str, Callable[[], IO[bytes]]] = {}
-    labels: dict[str, str] = {}
     if path.is_dir():
+        return _open_found(path, None)
+    try:
+        archive = zipfile.ZipFile(path)
+    except _UNREADABLE as exc:
+        raise DataError([f"{path}: not a folder or a readable zip of O*NET ({exc})"]) from None
+    with archive:  # every member used is read into memory as its table is opened
+        return _open_found(path, archive)
+
+
+def _open_found(path: Path, archive: zipfile.ZipFile | None) -> dict[str, _Table]:
+    members: dict[str, Callable[[], Path | IO[bytes]]] = {}
+    labels: dict[str, str] = {}
+    if archive is None:
         candidates = [p for p in path.iterdir() if p.is_file()]
         candidates += [q for d in path.iterdir() if d.is_dir() for q in d.iterdir() if q.is_file()]
         for file in sorted(candidates, key=lambda p: len(p.parts)):
             members.setdefault(file.name, _opener(file))
             labels.setdefault(file.name, str(file.relative_to(path)))
     else:
-        try:
-            archive = zipfile.ZipFile(path)
-            names = archive.namelist()
-        except _UNREADABLE as exc:
-            raise DataError([f"{path}: not a folder or a readable zip of O*NET ({exc})"]) from None
-        for name in names:
+        for name in archive.namelist():
             base = PurePosixPath(name).name
             if base and not name.endswith("/"):
                 members.setdefault(base, _member_opener(archive, name))
@@ -243,36 +254,41 @@ def _open_tables(path: Path) -> dict[str, _Table]:
     return tables
 
 
-def _opener(file: Path) -> Callable[[], IO[bytes]]:
-    return lambda: file.open("rb")
+def _opener(file: Path) -> Callable[[], Path | IO[bytes]]:
+    return lambda: file
 
 
-def _member_opener(archive: zipfile.ZipFile, name: str) -> Callable[[], IO[bytes]]:
+def _member_opener(archive: zipfile.ZipFile, name: str) -> Callable[[], Path | IO[bytes]]:
     # openpyxl seeks about inside the xlsx (itself a zip): give it the member in memory.
     return lambda: io.BytesIO(archive.read(name))
 
 
-def _open_table(stem: str, label: str, opener: Callable[[], IO[bytes]]) -> _Table:
+def _open_table(stem: str, label: str, opener: Callable[[], Path | IO[bytes]]) -> _Table:
     try:
+        source = opener()
         if label.endswith(".xlsx"):
-            return _open_excel(stem, label, opener())
-        return _open_text(stem, label, opener())
+            return _open_excel(stem, label, source)
+        return _open_text(stem, label, source.open("rb") if isinstance(source, Path) else source)
     except DataError:
         raise
     except _UNREADABLE as exc:
         raise DataError([f"{label}: unreadable, corrupt or truncated ({exc!r})"]) from None
 
 
-def _open_excel(stem: str, label: str, stream: IO[bytes]) -> _Table:
+def _open_excel(stem: str, label: str, source: Path | IO[bytes]) -> _Table:
     import openpyxl
 
     with warnings.catch_warnings():
         # "Workbook contains no default style": harmless, and pytest turns warnings into errors.
         warnings.simplefilter("ignore", UserWarning)
-        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header = [_cell(v) for v in next(values, ())]
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = [_cell(v) for v in next(values, ())]
+    except BaseException:
+        book.close()
+        raise
     if not any(header):
         book.close()
         raise DataError([f"{label}: empty sheet, no header row"])
@@ -294,15 +310,22 @@ def _open_excel(stem: str, label: str, stream: IO[bytes]) -> _Table:
 
 
 def _open_text(stem: str, label: str, stream: IO[bytes]) -> _Table:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
+    def decoded() -> Iterator[str]:
+        # Line by line, so that a decoding error can say on which line it is.
+        for number, raw in enumerate(stream, start=1):
+            try:
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError([f"{label}:{number}: not UTF-8 text ({exc.reason})"]) from None
+
+    reader = csv.reader(decoded(), delimiter="\t", quoting=csv.QUOTE_NONE)
     try:
         header = [c.strip() for c in next(reader, [])]
-    except UnicodeDecodeError as exc:
-        text.close()
-        raise DataError([f"{label}: not UTF-8 text ({exc.reason})"]) from None
+    except BaseException:
+        stream.close()
+        raise
     if not any(header):
-        text.close()
+        stream.close()
         raise DataError([f"{label}: empty file, no header line"])
     width = len(header)
 
@@ -320,16 +343,12 @@ def _open_text(stem: str, label: str, stream: IO[bytes]) -> _Table:
                         ]
                     )
                 yield reader.line_num, [c.strip() for c in row]
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                [f"{label}:{reader.line_num + 1}: not UTF-8 text ({exc.reason})"]
-            ) from None
         except _UNREADABLE as exc:  # a corrupt zip member fails its CRC check mid-read
             raise DataError([f"{label}: unreadable, corrupt or truncated ({exc!r})"]) from None
         finally:
-            text.close()
+            stream.close()
 
-    return _Table(stem, label, header, rows(), 0, text.close)
+    return _Table(stem, label, header, rows(), 0, stream.close)
 
 
 def _cell(value: Any) -> str:

@@ -1,0 +1,169 @@
+"""Time the O*NET and OEWS importers on the real releases in ../shared/datasets.
+
+Run: ``.venv/bin/python bench/bench_import_onet.py [--runs 3] [--no-write]``. Each run times
+``read_*`` plus consuming its triples (the parse), then the same into ``replace_graph`` on an
+in-memory store and on an on-disk store (what ``genai-kg import`` does). O*NET is timed on the
+official Excel edition and on a text edition written from it once, before the runs. Prints a
+markdown table (medians) and the per-file share of one Excel parse, and appends them to
+bench/RESULTS.md under "## O*NET and OEWS import".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import pyoxigraph as ox  # noqa: E402
+
+from genai_kg.importers import ImportResult  # noqa: E402
+from genai_kg.importers.oews import read_oews  # noqa: E402
+from genai_kg.importers.onet import FILES, read_onet  # noqa: E402
+from genai_kg.store import replace_graph  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+HEADING = "## O*NET and OEWS import"
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+def write_text_edition(excel: Path, target: Path) -> Path:
+    """Write the files the importer reads as the tab-delimited text edition."""
+    import openpyxl
+
+    target.mkdir(parents=True, exist_ok=True)
+    for stem in FILES:
+        book = openpyxl.load_workbook(excel / f"{stem}.xlsx", read_only=True)
+        with open(target / f"{stem}.txt", "w", encoding="utf-8", newline="") as out:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                out.write("\t".join(_field(v) for v in row) + "\n")
+        book.close()
+    return target
+
+
+def _field(value: object) -> str:
+    # The text edition has no quoting: a tab or line break inside a cell becomes a space.
+    return "" if value is None else " ".join(str(value).replace("\t", " ").splitlines())
+
+
+def timed(read: Callable[[], ImportResult], sink: str, scratch: Path) -> tuple[float, int]:
+    """Return the seconds to read and load one release, and its triple count."""
+    start = time.perf_counter()
+    result = read()
+    if sink == "parse":
+        count = sum(1 for _ in result.triples)
+    else:
+        store = ox.Store() if sink == "memory" else ox.Store(str(scratch / f"db-{time.time_ns()}"))
+        replace_graph(store, result.graph, result.triples)
+        store.flush()
+        count = len(store)
+        del store
+    return time.perf_counter() - start, count
+
+
+def stage_times(path: Path) -> dict[str, float]:
+    """Return the seconds spent on each file in one parse of the release at ``path``."""
+    marks: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        marks[stage] = time.perf_counter()
+
+    start = time.perf_counter()
+    result = read_onet(path, progress)
+    opened = time.perf_counter()
+    for _ in result.triples:
+        pass
+    shares = {"open workbooks, check headers": opened - start}
+    previous = opened
+    for stage, end in marks.items():
+        shares[stage] = end - previous
+        previous = end
+    return shares
+
+
+def machine() -> str:
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, pyoxigraph {ox.__version__}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    args = parser.parse_args()
+    onet, oews = DATASETS / "onet-29.2", DATASETS / "oews-2025"
+    if not onet.is_dir() or not oews.is_dir():
+        sys.exit(f"the releases are not in {DATASETS}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        t0 = time.perf_counter()
+        text = write_text_edition(onet, scratch / "onet-text")
+        print(f"text edition written in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        cases: dict[str, Callable[[], ImportResult]] = {
+            "O*NET 29.2, Excel edition": lambda: read_onet(onet),
+            "O*NET 29.2, text edition": lambda: read_onet(text),
+            "OEWS May 2025": lambda: read_oews(oews),
+        }
+        rows = []
+        for name, read in cases.items():
+            medians = []
+            count = 0
+            for sink in ("parse", "memory", "disk"):
+                times = []
+                for _ in range(args.runs):
+                    seconds, count = timed(read, sink, scratch)
+                    times.append(seconds)
+                    print(f"{name} {sink}: {seconds:.2f} s", file=sys.stderr)
+                medians.append(statistics.median(times))
+            rows.append(f"| {name} | {count:,} | " + " | ".join(f"{m:.2f}" for m in medians) + " |")
+        shares = stage_times(onet)
+
+    table = "\n".join(
+        [
+            "| release | triples | parse s | + in-memory store s | + on-disk store s |",
+            "|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+    share_table = "\n".join(
+        ["| O*NET Excel file | s |", "|---|---|"]
+        + [f"| {stage} | {seconds:.2f} |" for stage, seconds in shares.items()]
+    )
+    print(table)
+    print()
+    print(share_table)
+    if args.no_write:
+        return
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    entry = (
+        f"\n### {stamp}\n\nMachine: {machine()}  \n"
+        f"Command: `.venv/bin/python bench/bench_import_onet.py {' '.join(sys.argv[1:])}`  \n"
+        f"Median of {args.runs} runs, wall time in-process: `read_*` and consuming the triples "
+        "(parse), then the same loaded by `genai_kg.store.replace_graph` into an in-memory and "
+        "an on-disk pyoxigraph store (the on-disk one is what `genai-kg import` does).\n\n"
+        f"{table}\n\nWhere one Excel parse spends its time (openpyxl reading each workbook):\n\n"
+        f"{share_table}\n"
+    )
+    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else None
+    with RESULTS.open("a", encoding="utf-8") as out:
+        if existing is None:
+            out.write("# Benchmark results\n")
+        if existing is None or HEADING not in existing:
+            out.write(f"\n{HEADING}\n")
+        out.write(entry)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,502 @@
+"""`genai-kg serve`: the read-only SPARQL 1.1 Protocol endpoint, spoken to over plain HTTP.
+
+The server runs as a real process on 127.0.0.1 (``--port 0``: it prints the bound URL), with
+``--timeout 2 --max-rows 5 --workers 2``, and is stopped when the module is done.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import queue
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import TINY
+from genai_kg.build import Built
+from genai_kg.export import to_oxigraph
+from nethelp import Listener, genai_kg_program
+
+TIMEOUT = 2.0
+MAX_ROWS = 5
+CURATED = ox.NamedNode("https://w3id.org/genai-kg/graph/curated")
+ROLES = """\
+PREFIX gkg: <https://w3id.org/genai-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?role ?label WHERE { ?role a gkg:Role ; skos:prefLabel ?label }
+"""
+EVERYTHING = "SELECT * WHERE { ?s ?p ?o }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+LEAKS = ("Traceback", "/work/", "site-packages", 'File "')
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    url: str
+    log: list[str]
+
+
+def _start(tmp: Path, *extra: str) -> Server:
+    process = subprocess.Popen(
+        [genai_kg_program(), "serve", "--host", "127.0.0.1", "--port", "0"]
+        + ["--data", str(TINY), "--store", str(tmp / "store")]
+        + ["--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2", *extra],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    log: list[str] = []
+
+    def drain() -> None:  # keep reading, so the server's log never fills the pipe
+        assert process.stderr is not None
+        for line in process.stderr:
+            log.append(line)
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=drain, daemon=True).start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        if "SPARQL endpoint at " in line:
+            url = line.split("SPARQL endpoint at ", 1)[1].split()[0]
+            return Server(process, url, log)
+    _stop(process)
+    pytest.fail("genai-kg serve did not announce its URL:\n" + "".join(log))
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C first (the server stops its workers), then terminate, then kill; all bounded."""
+    for send in (lambda: process.send_signal(signal.SIGINT), process.terminate, process.kill):
+        if process.poll() is not None:
+            break
+        send()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            continue
+    if process.stderr is not None:
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = _start(tmp_path_factory.mktemp("serve"))
+    yield running
+    _stop(running.process)
+
+
+@pytest.fixture(scope="module")
+def cors_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = _start(tmp_path_factory.mktemp("serve-cors"), "--cors", "https://example.org")
+    yield running
+    _stop(running.process)
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_built: Built) -> ox.Store:
+    memory = ox.Store()
+    memory.extend(
+        ox.Quad(t.subject, t.predicate, t.object, CURATED) for t in to_oxigraph(tiny_built.graph)
+    )
+    return memory
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def http(
+    url: str,
+    *,
+    method: str = "GET",
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = TIMEOUT + 10,
+) -> Reply:
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Reply(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        try:
+            return Reply(error.code, error.headers, error.read())
+        finally:
+            error.close()
+
+
+def get(server: Server, query: str, accept: str | None = None, **params: str) -> Reply:
+    query_string = urllib.parse.urlencode({"query": query, **params})
+    return http(f"{server.url}?{query_string}", headers={"Accept": accept} if accept else {})
+
+
+def post_query(server: Server, query: str, accept: str | None = None) -> Reply:
+    headers = {"Content-Type": "application/sparql-query"}
+    if accept:
+        headers["Accept"] = accept
+    return http(server.url, method="POST", data=query.encode(), headers=headers)
+
+
+def post_form(server: Server, **fields: str) -> Reply:
+    return http(
+        server.url,
+        method="POST",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+def json_rows(body: bytes) -> set[tuple[Any, ...]]:
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    names = [v.value for v in parsed.variables]
+    return {tuple(solution[n] for n in names) for solution in parsed}
+
+
+def expected(reference: ox.Store, query: str) -> set[tuple[Any, ...]]:
+    answer = reference.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in answer.variables]
+    return {tuple(solution[n] for n in names) for solution in answer}
+
+
+def assert_no_internals(reply: Reply) -> None:
+    for leak in LEAKS:
+        assert leak not in reply.text, f"{leak!r} leaked: {reply.text!r}"
+
+
+def quad_count(server: Server) -> int:
+    reply = get(server, COUNT_QUADS)
+    assert reply.status == 200, reply.text
+    ((count,),) = json_rows(reply.body)
+    return int(count.value)
+
+
+# ----------------------------------------------------------------- the three ways to ask
+
+
+@pytest.mark.parametrize("how", ["get", "post-query", "post-form"])
+def test_query_methods(server: Server, reference: ox.Store, how: str) -> None:
+    if how == "get":
+        reply = get(server, ROLES)
+    elif how == "post-query":
+        reply = post_query(server, ROLES)
+    else:
+        reply = post_form(server, query=ROLES)
+    assert reply.status == 200, reply.text
+    assert reply.headers.get_content_type() == "application/sparql-results+json"
+    assert json_rows(reply.body) == expected(reference, ROLES)
+    assert reply.headers.get("X-Result-Truncated") is None
+
+
+def test_ask(server: Server) -> None:
+    reply = get(server, "ASK { ?s a <https://w3id.org/genai-kg/ontology#Role> }")
+    assert reply.status == 200
+    parsed = ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QueryBoolean) and bool(parsed)
+
+
+def test_construct_gives_ntriples(server: Server) -> None:
+    query = (
+        "CONSTRUCT { ?r a <https://w3id.org/genai-kg/ontology#Role> } "
+        "WHERE { ?r a <https://w3id.org/genai-kg/ontology#Role> }"
+    )
+    reply = get(server, query, accept="application/n-triples")
+    assert reply.status == 200, reply.text
+    assert reply.headers.get_content_type() == "application/n-triples"
+    triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
+    assert len(triples) == 3
+
+
+def test_no_query_is_400(server: Server) -> None:
+    reply = http(server.url)
+    assert reply.status == 400
+    assert_no_internals(reply)
+
+
+# ----------------------------------------------------------------- content negotiation
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        pytest.param(None, "application/sparql-results+json", id="default"),
+        pytest.param("*/*", "application/sparql-results+json", id="any"),
+        pytest.param(
+            "application/sparql-results+json", "application/sparql-results+json", id="json"
+        ),
+        pytest.param("application/json", "application/sparql-results+json", id="plain-json"),
+        pytest.param("text/csv", "text/csv", id="csv"),
+        pytest.param("text/tab-separated-values", "text/tab-separated-values", id="tsv"),
+        pytest.param(
+            "text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values", id="quality"
+        ),  # fmt: skip
+        pytest.param(
+            "text/html,application/xhtml+xml,*/*;q=0.8",
+            "application/sparql-results+json",
+            id="browser",
+        ),  # fmt: skip
+    ],
+)
+def test_accept_negotiation(
+    server: Server, reference: ox.Store, accept: str | None, media: str
+) -> None:
+    reply = get(server, ROLES, accept=accept)
+    assert reply.status == 200, reply.text
+    assert reply.headers.get_content_type() == media
+    want = expected(reference, ROLES)
+    if media == "text/csv":
+        table = list(csv.reader(io.StringIO(reply.text)))
+        assert table[0] == ["role", "label"]
+        assert {tuple(row) for row in table[1:]} == {tuple(t.value for t in r) for r in want}
+    elif media == "text/tab-separated-values":
+        header, *lines = reply.text.rstrip("\n").split("\n")
+        assert header.split("\t") == ["?role", "?label"]
+        assert set(lines) == {"\t".join(str(t) for t in row) for row in want}
+    else:
+        assert json_rows(reply.body) == want
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        pytest.param("text/html", id="html"),
+        pytest.param("application/sparql-results+xml", id="xml-results"),
+        pytest.param("image/png, text/plain", id="two-unsupported"),
+        pytest.param("text/csv;q=0", id="refused-by-quality"),
+    ],
+)
+def test_unsupported_accept_is_406(server: Server, accept: str) -> None:
+    reply = get(server, ROLES, accept=accept)
+    assert reply.status == 406
+    assert "text/csv" in reply.text  # says what it can give
+    assert_no_internals(reply)
+
+
+# ----------------------------------------------------------------- limits
+
+
+def test_row_cap(server: Server) -> None:
+    reply = get(server, EVERYTHING)
+    assert reply.status == 200, reply.text
+    assert reply.headers.get("X-Result-Truncated") == "true"
+    parsed = ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+    assert len(list(parsed)) == MAX_ROWS
+
+
+def test_row_cap_in_csv(server: Server) -> None:
+    reply = get(server, EVERYTHING, accept="text/csv")
+    assert reply.headers.get("X-Result-Truncated") == "true"
+    assert len(list(csv.reader(io.StringIO(reply.text)))) == 1 + MAX_ROWS
+
+
+def test_runaway_query_is_stopped_and_others_still_answer(server: Server) -> None:
+    slow: dict[str, Any] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        slow["reply"] = post_query(server, RUNAWAY)
+        slow["elapsed"] = time.monotonic() - started
+
+    worker = threading.Thread(target=runaway, daemon=True)
+    worker.start()
+    time.sleep(0.3)  # let the runaway take its worker
+    started = time.monotonic()
+    fast = get(server, ROLES)
+    fast_elapsed = time.monotonic() - started
+    runaway_running = worker.is_alive()
+    worker.join(timeout=TIMEOUT + 15)
+    assert not worker.is_alive(), "the runaway query never came back"
+    assert fast.status == 200, fast.text
+    assert runaway_running, f"the fast query waited for the slow one ({fast_elapsed:.1f} s)"
+    assert slow["reply"].status == 503
+    assert "2 s" in slow["reply"].text
+    assert_no_internals(slow["reply"])
+    assert slow["elapsed"] < TIMEOUT + 5
+    # The worker that was killed has been replaced: the server answers as before.
+    assert get(server, ROLES).status == 200
+    assert get(server, ROLES).status == 200
+
+
+# ----------------------------------------------------------------- read-only and no escape
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        pytest.param("sparql-update", id="post-sparql-update"),
+        pytest.param("form-update", id="form-update"),
+        pytest.param("get-update", id="get-update"),
+    ],
+)
+def test_update_requests_are_403(server: Server, how: str) -> None:
+    before = quad_count(server)
+    update = "DROP ALL"
+    if how == "sparql-update":
+        reply = http(
+            server.url,
+            method="POST",
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+    elif how == "form-update":
+        reply = post_form(server, update=update)
+    else:
+        reply = http(f"{server.url}?{urllib.parse.urlencode({'update': update})}")
+    assert reply.status == 403
+    assert_no_internals(reply)
+    assert quad_count(server) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("DROP ALL", id="drop-all"),
+        pytest.param("INSERT DATA { <http://x/a> <http://x/b> 1 }", id="insert-data"),
+        pytest.param("DELETE WHERE { ?s ?p ?o }", id="delete-where"),
+        pytest.param("LOAD <file:///etc/passwd>", id="load"),
+    ],
+)
+def test_update_sent_as_query_is_refused(server: Server, text: str) -> None:
+    before = quad_count(server)
+    reply = post_query(server, text)
+    assert reply.status in (400, 403)
+    assert_no_internals(reply)
+    assert quad_count(server) == before
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    sink = Listener()
+    yield sink
+    sink.close()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param("SELECT * {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}", id="service"),
+        pytest.param("select * {{ service silent <{url}sparql> {{ ?s ?p ?o }} }}", id="lower"),
+        pytest.param(
+            "PREFIX l: <{url}>\nSELECT * {{ ?a ?b ?c OPTIONAL {{ SERVICE l:x {{ ?s ?p ?o }} }} }}",
+            id="prefixed-in-optional",
+        ),
+        pytest.param(
+            "SELECT * {{ ?a ?b ?c .SERVICE <{url}sparql> {{ ?s ?p ?o }} }} LIMIT 1", id="dot"
+        ),
+        pytest.param("SELECT * FROM <{url}g> {{ ?s ?p ?o }}", id="from-url"),
+        pytest.param("SELECT * FROM NAMED<{url}g> {{ ?s ?p ?o }}", id="from-named-no-space"),
+    ],
+)
+def test_service_and_from_are_400_and_nothing_connects(
+    server: Server, listener: Listener, template: str
+) -> None:
+    reply = post_query(server, template.format(url=listener.base))
+    assert reply.status == 400, reply.text
+    assert "refused" in reply.text
+    assert_no_internals(reply)
+    time.sleep(0.2)  # a connection attempt, if any, has arrived by now
+    assert listener.connections == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        pytest.param("GET", "/", 404, id="root"),
+        pytest.param("GET", "/sparql/../etc/passwd", 404, id="dot-dot"),
+        pytest.param("GET", "/store", 404, id="store"),
+        pytest.param("POST", "/update", 404, id="post-update"),
+        pytest.param("POST", "/sparql", 415, id="unknown-content-type"),
+    ],
+)
+def test_errors_carry_no_internals(server: Server, method: str, path: str, status: int) -> None:
+    base = server.url.rsplit("/sparql", 1)[0]
+    data = b"x" if method == "POST" else None
+    headers = {"Content-Type": "application/x-unknown"} if method == "POST" else {}
+    reply = http(base + path, method=method, data=data, headers=headers)
+    assert reply.status == status
+    assert_no_internals(reply)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("SELECT * WHERE { ?s ?p }", id="syntax"),
+        pytest.param("SELECT * WHERE { ?s nope:p ?o }", id="unknown-prefix"),
+        pytest.param("SELECT * WHERE { ?s ?p ?o } LIMIT -1", id="bad-limit"),
+    ],
+)
+def test_bad_query_is_400_with_position(server: Server, text: str) -> None:
+    reply = get(server, text)
+    assert reply.status == 400
+    assert "1:" in reply.text
+    assert_no_internals(reply)
+
+
+# ----------------------------------------------------------------- CORS
+
+
+def test_no_cors_header_by_default(server: Server) -> None:
+    reply = http(server.url + "?" + urllib.parse.urlencode({"query": ROLES}),
+                 headers={"Origin": "https://evil.example"})  # fmt: skip
+    assert reply.status == 200
+    assert reply.headers.get("Access-Control-Allow-Origin") is None
+
+
+def test_cors_header_when_asked(cors_server: Server) -> None:
+    reply = http(cors_server.url + "?" + urllib.parse.urlencode({"query": ROLES}),
+                 headers={"Origin": "https://example.org"})  # fmt: skip
+    assert reply.status == 200
+    assert reply.headers.get("Access-Control-Allow-Origin") == "https://example.org"
+    error = http(cors_server.url)  # errors carry it too, so a browser can read the message
+    assert error.status == 400
+    assert error.headers.get("Access-Control-Allow-Origin") == "https://example.org"
+
+
+def test_listens_on_localhost(server: Server) -> None:
+    assert urllib.parse.urlsplit(server.url).hostname == "127.0.0.1"
+    assert urllib.parse.urlsplit(server.url).path == "/sparql"
+
+
+# ----------------------------------------------------------------- a real client
+
+
+def test_sparqlwrapper_client(server: Server, reference: ox.Store) -> None:
+    sparqlwrapper = pytest.importorskip("SPARQLWrapper")
+    client = sparqlwrapper.SPARQLWrapper(server.url)
+    client.setQuery(ROLES)
+    client.setReturnFormat(sparqlwrapper.JSON)
+    client.setTimeout(int(TIMEOUT) + 10)
+    payload = client.query().convert()
+    got = {(b["role"]["value"], b["label"]["value"]) for b in payload["results"]["bindings"]}
+    want = {tuple(term.value for term in row) for row in expected(reference, ROLES)}
+    assert got == want
+    assert json.dumps(payload)  # plain JSON all the way
