@@ -30,10 +30,22 @@ def commands(store: str) -> dict[str, list[str]]:
         "python -c pass": [sys.executable, "-c", "pass"],
         'python -c "import typer"': [sys.executable, "-c", "import typer"],
         'genai-kg path "Data Analyst" "MLOps Engineer"': [
-            genai_kg, "path", "Data Analyst", "MLOps Engineer", "--store", store,
+            genai_kg,
+            "path",
+            "Data Analyst",
+            "MLOps Engineer",
+            "--store",
+            store,
         ],
         "genai-kg path ... --format json": [
-            genai_kg, "path", "Data Analyst", "MLOps Engineer", "--format", "json", "--store", store,
+            genai_kg,
+            "path",
+            "Data Analyst",
+            "MLOps Engineer",
+            "--format",
+            "json",
+            "--store",
+            store,
         ],
         "genai-kg sparql role-skills": [genai_kg, "sparql", "role-skills", "--store", store],
         "genai-kg --help": [genai_kg, "--help"],
@@ -76,7 +88,8 @@ def main() -> None:
     baseline = statistics.median(samples["python -c pass"])
     lines = [
         f"Cold CLI start, {args.runs} rounds, {time.strftime('%Y-%m-%d')}, {machine()}.",
-        f"`bench/bench_cli.py --runs {args.runs}`; first run (builds the store): {first * 1000:.0f} ms.",
+        f"`bench/bench_cli.py --runs {args.runs}`; "
+        f"first run (builds the store): {first * 1000:.0f} ms.",
         "",
         "| command | median ms | p90 ms | median minus `python -c pass` |",
         "|---|---:|---:|---:|",
@@ -85,9 +98,8 @@ def main() -> None:
         values.sort()
         median = statistics.median(values)
         p90 = values[int(0.9 * (len(values) - 1))]
-        lines.append(
-            f"| `{name}` | {median * 1000:.0f} | {p90 * 1000:.0f} | {(median - baseline) * 1000:.0f} |"
-        )
+        extra = (median - baseline) * 1000
+        lines.append(f"| `{name}` | {median * 1000:.0f} | {p90 * 1000:.0f} | {extra:.0f} |")
     report = "\n".join(lines)
     print(report)
     if args.append:

@@ -35,8 +35,9 @@ from genai_kg.planner import (  # noqa: E402
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
-def generate_catalog(seed: int, n_courses: int = 10_000, n_skills: int = 14_000
-                     ) -> list[CourseOption]:
+def generate_catalog(
+    seed: int, n_courses: int = 10_000, n_skills: int = 14_000
+) -> list[CourseOption]:
     """Courses teaching 3-8 skills (popular skills more often, as in ESCO); a third require 1-3.
 
     Prerequisites are drawn from the 2,000 most popular skills: foundations, not niche topics.
@@ -58,14 +59,18 @@ def generate_catalog(seed: int, n_courses: int = 10_000, n_skills: int = 14_000
         teaches = pick(rng.randint(3, 8), cum[-1])
         requires = pick(rng.randint(1, 3), basic) - teaches if rng.random() < 1 / 3 else frozenset()
         hours = None if rng.random() < 0.05 else round(rng.uniform(2, 80) * 2) / 2
-        cost = None if rng.random() < 0.05 else (
-            0.0 if rng.random() < 0.3 else float(rng.randrange(10, 500, 5)))
+        cost = (
+            None
+            if rng.random() < 0.05
+            else (0.0 if rng.random() < 0.3 else float(rng.randrange(10, 500, 5)))
+        )
         courses.append(CourseOption(f"c{i:05d}", teaches, requires, hours, cost))
     return courses
 
 
-def generate_instance(courses: list[CourseOption], seed: int, by: Measure
-                      ) -> tuple[list[str], list[str]]:
+def generate_instance(
+    courses: list[CourseOption], seed: int, by: Measure
+) -> tuple[list[str], list[str]]:
     """Start of 10-30 skills; goal of 20-60 skills reachable from it with usable courses."""
     rng = random.Random(seed)
     all_skills = sorted(set().union(*(c.teaches for c in courses)))
@@ -114,8 +119,10 @@ def main() -> None:
 
     t0 = time.perf_counter()
     courses = generate_catalog(args.seed)
-    print(f"catalog: {len(courses)} courses, generated in {time.perf_counter() - t0:.1f} s",
-          file=sys.stderr)
+    print(
+        f"catalog: {len(courses)} courses, generated in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     warm_start, warm_goal = generate_instance(courses, 0, Measure.COURSES)
     plan_path(courses, warm_start, warm_goal)  # warm-up: imports, caches
 
@@ -132,19 +139,25 @@ def main() -> None:
             greedy = value(greedy_plan(courses, start, goal, by=by), by)
             gaps.append(0.0 if greedy == best else 100.0 * (greedy - best) / max(best, 1e-9))
             sizes.append(result.plan.count)
-            print(f"{by.value} #{k}: {times[-1] * 1000:.0f} ms optimal={result.optimal} "
-                  f"value={best:g} bound={result.bound:g} greedy={greedy:g}", file=sys.stderr)
+            print(
+                f"{by.value} #{k}: {times[-1] * 1000:.0f} ms optimal={result.optimal} "
+                f"value={best:g} bound={result.bound:g} greedy={greedy:g}",
+                file=sys.stderr,
+            )
         rows.append(
             f"| {by.value} | {count} | {statistics.median(times) * 1000:.0f} | "
             f"{percentile(times, 0.9) * 1000:.0f} | {max(times) * 1000:.0f} | {proved}/{count} | "
-            f"{statistics.mean(sizes):.1f} | {statistics.mean(gaps):.1f} | {max(gaps):.1f} |")
+            f"{statistics.mean(sizes):.1f} | {statistics.mean(gaps):.1f} | {max(gaps):.1f} |"
+        )
 
-    table = "\n".join([
-        "| by | instances | median ms | p90 ms | max ms | proven optimal | mean plan courses "
-        "| greedy gap mean % | greedy gap max % |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *rows,
-    ])
+    table = "\n".join(
+        [
+            "| by | instances | median ms | p90 ms | max ms | proven optimal | mean plan courses "
+            "| greedy gap mean % | greedy gap max % |",
+            "|---|---|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
     print(table)
     if args.no_write:
         return
@@ -154,11 +167,13 @@ def main() -> None:
     if "## Planner" not in text:
         text += "\n## Planner\n"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text += (f"\n### {stamp}\n\nMachine: {machine()}  \n"
-             f"Command: `.venv/bin/python bench/bench_planner.py {' '.join(sys.argv[1:])}`  \n"
-             f"Catalog: {len(courses)} courses, 14000 skills (seed {args.seed}); "
-             f"wall time of `plan_path` in-process after a warm-up, time limit 10 s.\n\n"
-             f"{table}\n")
+    text += (
+        f"\n### {stamp}\n\nMachine: {machine()}  \n"
+        f"Command: `.venv/bin/python bench/bench_planner.py {' '.join(sys.argv[1:])}`  \n"
+        f"Catalog: {len(courses)} courses, 14000 skills (seed {args.seed}); "
+        f"wall time of `plan_path` in-process after a warm-up, time limit 10 s.\n\n"
+        f"{table}\n"
+    )
     RESULTS.write_text(text)
 
 

@@ -42,7 +42,11 @@ def test_build_writes_files_and_manifest(
     result = runner.invoke(app, ["build", "--data", str(TINY), "--out", str(out)])
     assert result.exit_code == 0, result.output
     expected = {
-        "genai-kg.ttl", "genai-kg.nt", "genai-kg.jsonld", "genai-kg.graphml", "manifest.json"
+        "genai-kg.ttl",
+        "genai-kg.nt",
+        "genai-kg.jsonld",
+        "genai-kg.graphml",
+        "manifest.json",
     }
     assert expected <= {path.name for path in out.iterdir()}
     assert not [path.name for path in out.iterdir() if path.name.endswith(".tmp")]
@@ -69,9 +73,7 @@ def test_build_writes_files_and_manifest(
     assert len(nt) == counts["triples"]
 
 
-def test_export_turtle_to_file_parses(
-    runner: CliRunner, tmp_path: Path, tiny_built: Built
-) -> None:
+def test_export_turtle_to_file_parses(runner: CliRunner, tmp_path: Path, tiny_built: Built) -> None:
     target = tmp_path / "graph.ttl"
     result = runner.invoke(
         app, ["export", "--format", "turtle", "-o", str(target), "--data", str(TINY)]

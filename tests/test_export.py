@@ -201,9 +201,9 @@ def test_csv_neo4j_admin_import(tiny_built: Built, view: nx.MultiDiGraph) -> Non
         assert row[":START_ID"] in node_ids, row
         assert row[":END_ID"] in node_ids, row
         assert row[":TYPE"], row
-    assert {
-        (row[":START_ID"], row[":END_ID"], row[":TYPE"]) for row in relationships
-    } >= {("role:ml-ops", "skill:python", "ESSENTIAL_SKILL")}
+    assert {(row[":START_ID"], row[":END_ID"], row[":TYPE"]) for row in relationships} >= {
+        ("role:ml-ops", "skill:python", "ESSENTIAL_SKILL")
+    }
 
 
 def test_csv_typed_columns_hold_numbers(tiny_built: Built) -> None:
@@ -281,10 +281,19 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         env = os.environ | {"PYTHONHASHSEED": seed}
         result = subprocess.run(
             [
-                sys.executable, "-c", "from genai_kg.cli import app; app()",
-                "build", "--data", str(TINY), "--out", str(out),
+                sys.executable,
+                "-c",
+                "from genai_kg.cli import app; app()",
+                "build",
+                "--data",
+                str(TINY),
+                "--out",
+                str(out),
             ],
-            env=env, capture_output=True, text=True, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         outputs.append(out)

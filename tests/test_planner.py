@@ -22,22 +22,26 @@ POOL = [f"s{k}" for k in range(8)]
 ORDER = (Measure.COURSES, Measure.HOURS, Measure.COST)
 
 
-def course(cid: str, teaches: str, requires: str = "", hours: float | None = 1.0,
-           cost: float | None = 0.0) -> CourseOption:
+def course(
+    cid: str, teaches: str, requires: str = "", hours: float | None = 1.0, cost: float | None = 0.0
+) -> CourseOption:
     return CourseOption(cid, frozenset(teaches.split()), frozenset(requires.split()), hours, cost)
 
 
 # ---- the judge --------------------------------------------------------------------------------
 
+
 def measure_of(c: CourseOption, m: Measure) -> float | None:
     return 1.0 if m is Measure.COURSES else (c.hours if m is Measure.HOURS else c.cost)
 
 
-def full_key(catalog: list[CourseOption], by: Measure, chosen: tuple[CourseOption, ...]
-             ) -> tuple[float, float, float, tuple[str, ...]]:
+def full_key(
+    catalog: list[CourseOption], by: Measure, chosen: tuple[CourseOption, ...]
+) -> tuple[float, float, float, tuple[str, ...]]:
     """(primary, secondary, tertiary, sorted ids); an unknown counts 1 + the catalog's sum."""
-    big = {m: 1 + math.fsum(v for c in catalog if (v := measure_of(c, m)) is not None)
-           for m in ORDER}
+    big = {
+        m: 1 + math.fsum(v for c in catalog if (v := measure_of(c, m)) is not None) for m in ORDER
+    }
     order = (by, *(m for m in ORDER if m is not by))
 
     def total(m: Measure) -> float:
@@ -87,12 +91,17 @@ def closure(catalog: list[CourseOption], start: set[str]) -> set[str]:
 def judge(catalog, start, goal, by):
     """All valid course sets (over usable courses) sorted by the full key."""
     usable = [c for c in catalog if measure_of(c, by) is not None]
-    plans = [s for k in range(len(usable) + 1) for s in itertools.combinations(usable, k)
-             if valid(s, start, goal)]
+    plans = [
+        s
+        for k in range(len(usable) + 1)
+        for s in itertools.combinations(usable, k)
+        if valid(s, start, goal)
+    ]
     return sorted(plans, key=lambda s: full_key(catalog, by, s)), len(catalog) - len(usable)
 
 
 # ---- property test ----------------------------------------------------------------------------
+
 
 @st.composite
 def instances(draw):
@@ -131,7 +140,8 @@ def test_matches_brute_force(instance):
             best = full_key(catalog, by, plans[0])
             # The search is exact on the whole key; the ILP on the three measures.
             assert (got if method == "search" else got[:3]) == (
-                best if method == "search" else best[:3])
+                best if method == "search" else best[:3]
+            )
             assert result.bound == best[0]
             check_alternatives(catalog, start, goal, by, result, plans)
 
@@ -164,22 +174,74 @@ CYCLE = [course("x", "x", "y"), course("y", "y", "x")]
         pytest.param(CHAIN, {"a"}, {"a"}, "courses", (), 0, id="goal-held"),
         pytest.param(CHAIN, set(), {"c"}, "courses", ("a", "b", "c"), 0, id="prerequisite-chain"),
         pytest.param(CHAIN, {"b"}, {"c"}, "courses", ("c",), 0, id="start-skips-chain"),
-        pytest.param([course("b", "x"), course("a", "x")], set(), {"x"}, "courses", ("a",), 0,
-                     id="tie-break-on-id"),
-        pytest.param([course("a", "x", hours=5), course("b", "x", hours=3)], set(), {"x"},
-                     "courses", ("b",), 0, id="tie-break-on-hours"),
-        pytest.param([course("a", "x y", hours=None), course("b", "x"), course("c", "y")],
-                     set(), {"x", "y"}, "hours", ("b", "c"), 1, id="unknown-hours-left-out"),
-        pytest.param([course("a", "x y", hours=None), course("b", "x"), course("c", "y")],
-                     set(), {"x", "y"}, "courses", ("a",), 0, id="unknown-hours-kept-by-courses"),
-        pytest.param([course("a", "x", cost=None), course("b", "x", cost=30.0)], set(), {"x"},
-                     "cost", ("b",), 1, id="unknown-cost-left-out"),
-        pytest.param([course("a", "x", cost=0.0), course("b", "x", cost=30.0, hours=0.5)],
-                     set(), {"x"}, "cost", ("a",), 0, id="free-wins-on-cost"),
+        pytest.param(
+            [course("b", "x"), course("a", "x")],
+            set(),
+            {"x"},
+            "courses",
+            ("a",),
+            0,
+            id="tie-break-on-id",
+        ),
+        pytest.param(
+            [course("a", "x", hours=5), course("b", "x", hours=3)],
+            set(),
+            {"x"},
+            "courses",
+            ("b",),
+            0,
+            id="tie-break-on-hours",
+        ),
+        pytest.param(
+            [course("a", "x y", hours=None), course("b", "x"), course("c", "y")],
+            set(),
+            {"x", "y"},
+            "hours",
+            ("b", "c"),
+            1,
+            id="unknown-hours-left-out",
+        ),
+        pytest.param(
+            [course("a", "x y", hours=None), course("b", "x"), course("c", "y")],
+            set(),
+            {"x", "y"},
+            "courses",
+            ("a",),
+            0,
+            id="unknown-hours-kept-by-courses",
+        ),
+        pytest.param(
+            [course("a", "x", cost=None), course("b", "x", cost=30.0)],
+            set(),
+            {"x"},
+            "cost",
+            ("b",),
+            1,
+            id="unknown-cost-left-out",
+        ),
+        pytest.param(
+            [course("a", "x", cost=0.0), course("b", "x", cost=30.0, hours=0.5)],
+            set(),
+            {"x"},
+            "cost",
+            ("a",),
+            0,
+            id="free-wins-on-cost",
+        ),
         # Without an order the ILP would pick the cheap cycle p<->q; it must pay for r instead.
-        pytest.param([course("p", "g x", "y", hours=1), course("q", "y", "x", hours=1),
-                      course("r", "y", hours=100)], set(), {"g"}, "hours", ("r", "p"), 0,
-                     id="cycle-needs-outside-support"),
+        pytest.param(
+            [
+                course("p", "g x", "y", hours=1),
+                course("q", "y", "x", hours=1),
+                course("r", "y", hours=100),
+            ],
+            set(),
+            {"g"},
+            "hours",
+            ("r", "p"),
+            0,
+            id="cycle-needs-outside-support",
+        ),
     ],
 )
 def test_cases(catalog, start, goal, by, ids, left_out, method):
@@ -187,8 +249,11 @@ def test_cases(catalog, start, goal, by, ids, left_out, method):
     plan = result.plan
     if method == "ilp":  # exact on the measures; the id tie-break is the search's job
         expected = planner._solve(catalog, start, goal, by, 0, 10.0, "search").plan
-        assert (plan.count, plan.hours, plan.cost) == (expected.count, expected.hours,
-                                                       expected.cost)
+        assert (plan.count, plan.hours, plan.cost) == (
+            expected.count,
+            expected.hours,
+            expected.cost,
+        )
     else:
         assert plan.course_ids == ids
     assert result.optimal and result.left_out == left_out
@@ -200,8 +265,9 @@ def test_cases(catalog, start, goal, by, ids, left_out, method):
     ("catalog", "goal", "unreachable"),
     [
         pytest.param(CYCLE, {"x"}, ("x",), id="cycle-cannot-start"),
-        pytest.param(CYCLE + [course("a", "a")], {"a", "y", "z"}, ("y", "z"),
-                     id="unknown-and-cyclic"),
+        pytest.param(
+            CYCLE + [course("a", "a")], {"a", "y", "z"}, ("y", "z"), id="unknown-and-cyclic"
+        ),
         pytest.param([course("a", "x", hours=None)], {"x"}, ("x",), id="only-teacher-left-out"),
     ],
 )
@@ -215,8 +281,13 @@ def test_no_plan(catalog, goal, unreachable, method):
 
 @pytest.mark.parametrize("method", ["auto", "ilp"])
 def test_alternatives_distinct_and_ordered(method):
-    catalog = [course("a", "x y", hours=4), course("b", "x", hours=1), course("c", "y", hours=1),
-               course("d", "x y", hours=3), course("e", "y", hours=2)]
+    catalog = [
+        course("a", "x y", hours=4),
+        course("b", "x", hours=1),
+        course("c", "y", hours=1),
+        course("d", "x y", hours=3),
+        course("e", "y", hours=2),
+    ]
     result = planner._solve(catalog, set(), {"x", "y"}, "hours", 5, 10.0, method)
     plans = [result.plan, *result.alternatives]
     assert [p.course_ids for p in plans] == [("b", "c"), ("d",), ("b", "e"), ("a",)]
@@ -226,11 +297,18 @@ def test_alternatives_distinct_and_ordered(method):
 def big_catalog(seed: int, n: int = 3000, skills: int = 4000) -> list[CourseOption]:
     rng = random.Random(seed)
     pool = [f"k{i}" for i in range(skills)]
-    return [CourseOption(f"c{i:05d}", frozenset(rng.sample(pool, rng.randint(3, 8))),
-                         frozenset(rng.sample(pool[:500], rng.randint(1, 3)))
-                         if rng.random() < 1 / 3 else frozenset(),
-                         float(rng.randint(1, 80)), float(rng.randrange(0, 500, 5)))
-            for i in range(n)]
+    return [
+        CourseOption(
+            f"c{i:05d}",
+            frozenset(rng.sample(pool, rng.randint(3, 8))),
+            frozenset(rng.sample(pool[:500], rng.randint(1, 3)))
+            if rng.random() < 1 / 3
+            else frozenset(),
+            float(rng.randint(1, 80)),
+            float(rng.randrange(0, 500, 5)),
+        )
+        for i in range(n)
+    ]
 
 
 def test_time_limit_returns_bound():
@@ -247,16 +325,25 @@ def test_time_limit_returns_bound():
 
 
 def test_plan_totals_and_unknowns():
-    plan = plan_path([course("a", "x", hours=None, cost=None), course("b", "y", hours=2)],
-                     set(), {"x", "y"}).plan
+    plan = plan_path(
+        [course("a", "x", hours=None, cost=None), course("b", "y", hours=2)], set(), {"x", "y"}
+    ).plan
     assert (plan.count, plan.hours, plan.cost, plan.unknown_hours, plan.unknown_cost) == (
-        2, 2.0, 0.0, 1, 1)
+        2,
+        2.0,
+        0.0,
+        1,
+        1,
+    )
 
 
-@pytest.mark.parametrize("bad", [
-    pytest.param([course("a", "x"), course("a", "y")], id="duplicate-id"),
-    pytest.param([course("a", "x", hours=-1)], id="negative-hours"),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param([course("a", "x"), course("a", "y")], id="duplicate-id"),
+        pytest.param([course("a", "x", hours=-1)], id="negative-hours"),
+    ],
+)
 def test_rejects_bad_catalog(bad):
     with pytest.raises(ValueError):
         plan_path(bad, set(), {"x"})
@@ -266,6 +353,11 @@ def test_import_is_cheap():
     """Importing the planner must not import HiGHS (the CLI's cold start)."""
     src = str(Path(genai_kg.__file__).resolve().parents[1])
     code = "import sys, genai_kg.planner; print('highspy' in sys.modules, 'numpy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": src}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": src},
+    ).stdout
     assert out.split() == ["False", "False"]

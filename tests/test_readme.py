@@ -6,10 +6,9 @@ import re
 import shlex
 
 import pytest
+from tests.conftest import REPO
 
 from genai_kg.cli import app
-
-from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
