@@ -190,8 +190,8 @@ def test_tool_spellings_share_a_node(mini: tuple[ImportResult, set[Triple]]) -> 
     pliers = iri(TOOL + "side-cutting-pliers")
     assert (pliers, skos("prefLabel"), en("Side cutting pliers")) in triples
     assert (pliers, skos("altLabel"), en("Side-cutting pliers")) in triples
-    assert (occ("33-2021.00"), gkg("usesTool"), pliers) in triples  # spelled with a hyphen
-    assert (occ("47-2111.00"), gkg("usesTool"), pliers) in triples  # spelled without
+    assert (occ("33-2021.00"), gkg("toolUsed"), pliers) in triples  # spelled with a hyphen
+    assert (occ("47-2111.00"), gkg("toolUsed"), pliers) in triples  # spelled without
 
 
 def test_important_skill_is_qualified(mini: tuple[ImportResult, set[Triple]]) -> None:

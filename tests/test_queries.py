@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from tests.conftest import SHARED_DATASETS
 
 from genai_kg.build import Built, build_dataset
 from genai_kg.export import to_oxigraph
@@ -30,7 +31,7 @@ PARAM_LINE = re.compile(
     r"#\s*param:\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)\s*=\s*"
     r"(?P<default>\S(?:.*?\S)?)\s+--\s+(?P<description>\S.*)$"
 )
-HEADER_LINE = re.compile(r"#\s*(?P<key>title|description):\s*(?P<value>\S.*)$")
+HEADER_LINE = re.compile(r"#\s*(?P<key>title|description|needs):\s*(?P<value>\S.*)$")
 
 #: The queries the article's readers ask for; each must exist.
 REQUIRED = {
@@ -74,6 +75,7 @@ class NamedQuery:
     description: str
     params: list[Param] = field(default_factory=list)
     text: str = ""
+    needs: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
@@ -96,8 +98,10 @@ def parse_query(path: Path) -> NamedQuery:
         assert match, f"{path.name}: unknown header line {line!r}"
         assert match["key"] not in fields, f"{path.name}: {match['key']} given twice"
         fields[match["key"]] = match["value"]
-    assert set(fields) == {"title", "description"}, f"{path.name}: header has {sorted(fields)}"
-    return NamedQuery(path.stem, fields["title"], fields["description"], params, text)
+    assert set(fields) - {"needs"} == {"title", "description"}, f"{path.name}: {sorted(fields)}"
+    needs = tuple(part.strip() for part in fields.get("needs", "").split(",") if part.strip())
+    assert set(needs) <= {"esco", "onet", "oews"}, f"{path.name}: needs {needs}"
+    return NamedQuery(path.stem, fields["title"], fields["description"], params, text, needs)
 
 
 def param_term(kind: str, value: str) -> ox.NamedNode | ox.Literal:
@@ -142,6 +146,38 @@ def store(built: Built) -> ox.Store:
         [ox.Quad(t.subject, t.predicate, t.object, CURATED_GRAPH) for t in to_oxigraph(built.graph)]
     )
     return store
+
+
+RELEASES = {
+    "esco": ("esco-v1.1.1", "genai_kg.importers.esco", "read_esco"),
+    "onet": ("onet-29.2", "genai_kg.importers.onet", "read_onet"),
+    "oews": ("oews-2025", "genai_kg.importers.oews", "read_oews"),
+}
+
+
+@pytest.fixture(scope="module")
+def full_store(built: Built) -> ox.Store:
+    """The curated graph plus every official release in ../shared/datasets (skips without)."""
+    import importlib
+
+    if not SHARED_DATASETS.is_dir():
+        pytest.skip(f"the official releases are not at {SHARED_DATASETS}")
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(t.subject, t.predicate, t.object, CURATED_GRAPH) for t in to_oxigraph(built.graph)
+    )
+    for folder, module, function in RELEASES.values():
+        result = getattr(importlib.import_module(module), function)(SHARED_DATASETS / folder)
+        graph = ox.NamedNode(result.graph)
+        store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in result.triples)
+    return store
+
+
+def store_for(query: NamedQuery, request: pytest.FixtureRequest) -> ox.Store:
+    """The curated store, or the one with the official releases for a query that needs them."""
+    name = "full_store" if query.needs else "store"
+    chosen: ox.Store = request.getfixturevalue(name)
+    return chosen
 
 
 def plain(term: object) -> str | None:
@@ -212,15 +248,19 @@ def test_header(path: Path, built: Built) -> None:
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
-def test_runs_with_defaults_and_is_deterministic(path: Path, store: ox.Store) -> None:
+def test_runs_with_defaults_and_is_deterministic(
+    path: Path, request: pytest.FixtureRequest
+) -> None:
+    store = store_for(parse_query(path), request)
     first = run(store, path.stem)
     assert first, f"{path.stem} returned no rows with its defaults on the bundled data"
     assert run(store, path.stem) == first, f"{path.stem} gave two different answers"
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
-def test_parameters_are_really_bound(path: Path, store: ox.Store) -> None:
+def test_parameters_are_really_bound(path: Path, request: pytest.FixtureRequest) -> None:
     """A value that matches nothing gives no rows, so every parameter takes effect."""
+    store = store_for(parse_query(path), request)
     unknown = {
         "iri": "https://example.org/no-such-thing",
         "string": "no-such-value",

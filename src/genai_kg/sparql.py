@@ -5,6 +5,7 @@ Named queries live in ``queries/NAME.rq``, each opening with a header::
     # title: Courses that teach a skill
     # description: Every course that teaches SKILL, with its platform, level, hours and cost.
     # param: skill skill = python -- the skill, by id
+    # needs: esco            (optional: imported releases the query reads)
 
 A parameter is bound as a value (pyoxigraph substitutions, SEP-0007; a ``VALUES`` block
 for remote endpoints), never pasted into the query text. Before anything runs, a query is
@@ -97,6 +98,8 @@ class NamedQuery:
     title: str = ""
     description: str = ""
     params: tuple[Param, ...] = ()
+    #: Imported releases the query reads ("esco", "onet", "oews"); it finds nothing without them.
+    needs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -120,6 +123,7 @@ def parse_query(text: str, name: str) -> NamedQuery:
     """
     title = description = ""
     params = []
+    needs: tuple[str, ...] = ()
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped:
@@ -132,6 +136,8 @@ def parse_query(text: str, name: str) -> NamedQuery:
             title = value
         elif key == "description":
             description = value
+        elif key == "needs":
+            needs = tuple(part.strip() for part in value.split(",") if part.strip())
         elif key == "param":
             match = _PARAM.fullmatch(value)
             kind = match.group("type") if match else ""
@@ -141,7 +147,7 @@ def parse_query(text: str, name: str) -> NamedQuery:
                     f"with TYPE in {', '.join(ENTITY_TYPES + VALUE_TYPES)}, got {value!r}"
                 )
             params.append(Param(match["name"], kind, match["default"], match["doc"] or ""))
-    return NamedQuery(name, text, title, description, tuple(params))
+    return NamedQuery(name, text, title, description, tuple(params), needs)
 
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:

@@ -10,12 +10,13 @@ A store folder holds:
   fingerprint), so ``path``, ``gap`` and ``next`` never open the database.
 - ``lock``: held by whichever command is writing.
 
-Replacing a graph never leaves it half written. The small curated graph is replaced in
-place by one SPARQL ``MOVE`` (one transaction). An import (hundreds of thousands of
-triples, where deleting the old graph alone takes longer than loading the new one) is
-bulk-loaded into a new database folder together with a copy of the other graphs, and the
-``oxigraph`` link is then switched to it with one atomic rename: readers see the old
-database or the new one. A failed or interrupted import leaves the old one as it was.
+Replacing a graph never leaves it half written. A small graph (the curated one, OEWS) is
+replaced in place by one SPARQL update (one transaction). A large import (ESCO, O*NET:
+hundreds of thousands of triples, where deleting the old graph in place takes longer than
+loading the new one) is bulk-loaded into a new database folder together with a copy of the
+other graphs, and the ``oxigraph`` link is then switched to it with one atomic rename:
+readers see the old database or the new one. A failed or interrupted import leaves the old
+one as it was.
 
 The default folder is ``<cache>/store-<hash of the data folder's path>``.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import shutil
 import time
@@ -121,17 +123,39 @@ def ensure_curated(data: Path, folder: Path) -> None:
         atomic_write(stamp, key.encode())
 
 
+#: Graphs up to this many triples are replaced in place, in one transaction; larger ones by
+#: building a new database (deleting a large graph in place costs more than loading it).
+IN_PLACE_LIMIT = 100_000
+
+
 def import_graph(
     data: Path, folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
 ) -> int:
     """Replace the named graph ``graph_iri`` with ``triples``; return how many were loaded.
 
-    The triples stream straight into a new database folder, so an error raised while
-    producing them (a corrupt release file) leaves the live database untouched.
+    An error raised while the triples are produced (a corrupt release file) leaves the live
+    database untouched: a small graph is only written once it is complete, a large one
+    streams into a new database folder that replaces the live one only at the end.
     """
     ensure_curated(data, folder)
+    iterator = iter(triples)
+    head = list(itertools.islice(iterator, IN_PLACE_LIMIT + 1))
     with writer_lock(folder):
-        return _rebuild(folder, graph_iri, triples)
+        if len(head) <= IN_PLACE_LIMIT and _graph_size(folder, graph_iri) <= IN_PLACE_LIMIT:
+            database = _open_writable(folder / LIVE)
+            replace_graph(database, graph_iri, head)
+            database.flush()
+            return len(head)
+        return _rebuild(folder, graph_iri, itertools.chain(head, iterator))
+
+
+def _graph_size(folder: Path, graph_iri: str) -> int:
+    """Count the live graph's triples, stopping just past ``IN_PLACE_LIMIT``."""
+    import pyoxigraph as ox
+
+    live = ox.Store.read_only(str(folder / LIVE))
+    quads = live.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
+    return sum(1 for _ in itertools.islice(quads, IN_PLACE_LIMIT + 1))
 
 
 def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]) -> int:
@@ -220,18 +244,12 @@ def replace_graph(
 ) -> None:
     """Replace the named graph ``graph_iri`` of an open store in one transaction.
 
-    The triples are bulk-loaded into a scratch graph, which one SPARQL ``MOVE`` then puts
-    in place of the old graph: readers see the old graph or the new, never half. Fine for
-    small graphs; large imports use ``import_graph``, since MOVE copies triple by triple.
+    One SPARQL update drops the old graph and inserts the new triples (written in N-Triples
+    syntax, every term escaped by pyoxigraph): readers see the old graph or the new, never
+    half, and an error while the triples are produced changes nothing. Meant for graphs up
+    to ``IN_PLACE_LIMIT`` triples; ``import_graph`` picks the way for larger ones.
     """
-    import pyoxigraph as ox
-
-    scratch = f"{graph_iri}--loading"
-    store.update(f"DROP SILENT GRAPH <{scratch}>")
-    graph = ox.NamedNode(scratch)
-    try:
-        store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
-    except BaseException:
-        store.update(f"DROP SILENT GRAPH <{scratch}>")
-        raise
-    store.update(f"MOVE SILENT GRAPH <{scratch}> TO GRAPH <{graph_iri}>")
+    body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
+    store.update(
+        f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}"
+    )

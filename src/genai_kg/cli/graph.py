@@ -23,12 +23,27 @@ from . import (
 @app.command()
 @reports_errors
 def validate(data: DataOption = None, store: StoreOption = None) -> None:
-    """Check the dataset: YAML, schema, references and SHACL shapes; list every problem."""
-    from ..build import build_dataset, counts
+    """Check the dataset: YAML, schema, references and SHACL shapes; list every problem.
 
-    built = build_dataset(_data_dir(data))
+    When ESCO or O*NET is imported into the store, also check that every `match` link
+    points at a concept the release has.
+    """
+    from ..build import build_dataset, counts
+    from ..errors import DataError
+    from ..links import check_matches
+    from ..store import LIVE, open_store, store_dir
+
+    data_dir = _data_dir(data)
+    built = build_dataset(data_dir)
     _warn(built.warnings)
     summary = ", ".join(f"{value} {key}" for key, value in counts(built).items())
+    if (store_dir(data_dir, store) / LIVE).is_dir():
+        problems, checked = check_matches(built.dataset, open_store(data_dir, store))
+        if problems:
+            raise DataError(problems)
+        if checked:
+            links = ", ".join(f"{count} {scheme}" for scheme, count in checked.items())
+            summary += f"; taxonomy links checked against the imports: {links}"
     typer.echo(f"ok: {summary}")
 
 

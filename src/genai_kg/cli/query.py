@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -81,6 +81,7 @@ def sparql(
 
             graph_store = open_store(_data_dir(data), store)
             result = run_query(graph_store, named.text, bindings, limit=limit, timeout=timeout)
+            _note_missing_imports(named.needs, graph_store)
     except QueryTimeout as exc:
         # The query's worker thread cannot be cancelled: leave at once rather than wait for it.
         typer.echo(f"Error: {exc}", err=True)
@@ -170,3 +171,16 @@ def push(
     triples = to_oxigraph(built.graph)
     status = push_graph(endpoint, graph, (f"{t} .\n".encode() for t in triples), timeout=timeout)
     typer.echo(f"pushed {len(triples):,} triples to <{graph}> at {endpoint} (HTTP {status})")
+
+
+def _note_missing_imports(needs: tuple[str, ...], graph_store: Any) -> None:
+    from ..store import GRAPH_BASE
+
+    present = {graph.value for graph in graph_store.named_graphs()}
+    for source in needs:
+        if GRAPH_BASE + source not in present:
+            typer.echo(
+                f"note: this query reads the {source} import, which the store lacks; "
+                f"run `genai-kg import {source} PATH` first",
+                err=True,
+            )

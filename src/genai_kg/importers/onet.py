@@ -25,8 +25,9 @@ the IRI the curated roles' ``match: onet`` links to):
   with ``skos:prefLabel`` Example@en and ``gkg:commodity`` its UNSPSC commodity
   ``<https://w3id.org/genai-kg/id/onet/commodity/{Commodity Code}>`` (a ``schema:DefinedTerm``
   with ``skos:notation`` the code and ``skos:prefLabel`` Commodity Title@en).
-- ``Tools Used``: Example, Commodity Code, Commodity Title -> ``occ gkg:usesTool tool``, with
-  ``tool`` ``<https://w3id.org/genai-kg/id/onet/tool/{slug}>`` built like ``tech``.
+- ``Tools Used``: Example, Commodity Code, Commodity Title -> ``occ gkg:toolUsed tool`` (not
+  ``gkg:usesTool``, whose values are curated ``gkg:Tool`` nodes), with ``tool``
+  ``<https://w3id.org/genai-kg/id/onet/tool/{slug}>`` built like ``tech``.
 - ``Skills``: Element ID, Element Name, Scale ID, Data Value, Not Relevant -> each element
   ``<https://www.onetonline.org/find/descriptor/result/{Element ID}>`` a ``schema:DefinedTerm``
   with ``skos:prefLabel`` and ``skos:notation``; and for each importance rating (Scale ID "IM",
@@ -568,7 +569,7 @@ class _Reader:
         ):
             if self._term_row(TOOLS_USED, line, code, example, commodity):
                 self._commodity(commodity, commodity_title)
-                yield occupation_iri(code), _gkg("usesTool"), terms.add(example, commodity)
+                yield occupation_iri(code), _gkg("toolUsed"), terms.add(example, commodity)
 
     def _term_row(self, stem: str, line: int, code: str, example: str, commodity: str) -> bool:
         if not self._known(stem, line, code):
