@@ -81,6 +81,33 @@ def describe(built: Built, kind: str, entity_id: str) -> dict[str, Any]:
     return description
 
 
+def counterparts(store: Any, role_id: str) -> list[dict[str, Any]]:
+    """Return the role's official counterparts and BLS wages (named query role-counterparts).
+
+    Empty until ESCO, O*NET or OEWS is imported; curated salary rows are left out (``show``
+    prints those already).
+    """
+    from .links import imported_graphs
+    from .sparql import bind_params, load_query, run_query
+
+    if not imported_graphs(store) and not any(
+        g.value.endswith("/oews") for g in store.named_graphs()
+    ):
+        return []
+    query = load_query("role-counterparts")
+    result = run_query(store, query.text, bind_params(query, {"role": role_id}))
+    rows = []
+    for row in result.rows:
+        values = {
+            name: term.value
+            for name, term in zip(result.variables, row, strict=True)
+            if term is not None and name != "role"
+        }
+        if not values.get("source", "").startswith("curated"):
+            rows.append(values)
+    return rows
+
+
 def _label(view: Any, node: str) -> str:
     return f"{view.nodes[node]['label']} ({node})"
 
@@ -96,6 +123,14 @@ def format_description(description: dict[str, Any]) -> str:
         )
         scope = f"{band['level']}, {band['region']} {band['year']}"
         lines.append(f"  salary ({scope}): {bounds}  [{band['source']}]")
+    for row in description.get("counterparts", []):
+        figures = [
+            f"{name} {money(float(row[name]))}"
+            for name in ("low", "p25", "median", "p75", "high")
+            if name in row
+        ]
+        shown = f": {', '.join(figures)} ({row.get('year', '')})" if figures else ""
+        lines.append(f"  {row['source']}: {row.get('label', '')} <{row['counterpart']}>{shown}")
     for heading, groups in (
         ("", description["links"]),
         ("linked from: ", description["linked_from"]),

@@ -84,20 +84,36 @@ def export(
         Path | None,
         typer.Option("-o", "--output", help="File to write (a folder for csv). Default: stdout."),
     ] = None,
+    with_imports: Annotated[
+        bool,
+        typer.Option(
+            "--with-imports",
+            help="Export the whole store (curated graph and imports) as one graph; RDF formats.",
+        ),
+    ] = False,
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
     """Export the graph for other tools (Gephi, Cytoscape, Neo4j, RDF stores)."""
     from ..build import build_dataset
-    from ..export import ExportFormat, atomic_write, export_files
+    from ..export import RDF_FORMATS, ExportFormat, atomic_write, export_files, store_file
 
     try:
         chosen = ExportFormat(fmt.lower())
     except ValueError:
         names = ", ".join(member.value for member in ExportFormat)
         raise typer.BadParameter(f"{fmt!r} is not one of {names}", param_hint="--format") from None
-    built = build_dataset(_data_dir(data), shacl=False)
-    files = export_files(built.graph, chosen)
+    if with_imports:
+        if chosen not in RDF_FORMATS:
+            raise typer.BadParameter(
+                "--with-imports writes RDF: turtle, ntriples, jsonld or rdfxml",
+                param_hint="--format",
+            )
+        from ..store import open_store
+
+        files = store_file(open_store(_data_dir(data), store), chosen)
+    else:
+        files = export_files(build_dataset(_data_dir(data), shacl=False).graph, chosen)
     if output is None:
         if len(files) > 1:
             raise typer.BadParameter("csv writes two files: give a folder with -o", param_hint="-o")
@@ -186,14 +202,24 @@ def show(
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Show one entity with its values and its links in both directions."""
-    from ..build import build_dataset
-    from ..describe import describe, format_description
-    from ..resolve import dataset_names, resolve
+    """Show one entity with its values and its links in both directions.
 
-    built = build_dataset(_data_dir(data), shacl=False)
+    For a role, once ESCO, O*NET or OEWS is imported, also its official counterparts and
+    the BLS wage percentiles beside its curated salary figures.
+    """
+    from ..build import build_dataset
+    from ..describe import counterparts, describe, format_description
+    from ..resolve import dataset_names, resolve
+    from ..store import LIVE, open_store, store_dir
+
+    data_dir = _data_dir(data)
+    built = build_dataset(data_dir, shacl=False)
     kind, entity_id = resolve(dataset_names(built.dataset, KIND_NAMES.values()), name)
     description = describe(built, kind, entity_id)
+    if kind == "roles" and (store_dir(data_dir, store) / LIVE).is_dir():
+        found = counterparts(open_store(data_dir, store), entity_id)
+        if found:
+            description["counterparts"] = found
     if fmt is OutputFormat.JSON:
         _print_json(description)
     else:
