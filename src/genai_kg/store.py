@@ -40,6 +40,8 @@ from .paths import DATASET_FILES, atomic_write, cache_dir
 if TYPE_CHECKING:
     import pyoxigraph
 
+    from .build import Built
+
 GRAPH_BASE = "https://w3id.org/genai-kg/graph/"
 CURATED_GRAPH = GRAPH_BASE + "curated"
 LIVE = "oxigraph"
@@ -97,8 +99,11 @@ def open_store(data: Path, store: Path | None = None) -> pyoxigraph.Store:
         raise GenaiKgError(f"cannot open the store {folder}: {exc}") from None
 
 
-def ensure_curated(data: Path, folder: Path) -> None:
-    """Make the store's curated graph (and catalog) match the dataset at ``data``."""
+def ensure_curated(data: Path, folder: Path, built: Built | None = None) -> None:
+    """Make the store's curated graph (and catalog) match the dataset at ``data``.
+
+    ``built``: the dataset already checked and built by the caller, if it has it.
+    """
     key = fingerprint(data)
     stamp = folder / "fingerprint"
     if (folder / LIVE).is_dir() and stamp.is_file() and stamp.read_text() == key:
@@ -107,7 +112,7 @@ def ensure_curated(data: Path, folder: Path) -> None:
     from .catalog import catalog_from_dataset
     from .export import to_oxigraph
 
-    built = build_dataset(data, shacl=False)
+    built = built or build_dataset(data, shacl=False)
     triples = [(t.subject, t.predicate, t.object) for t in to_oxigraph(built.graph)]
     with writer_lock(folder):
         if (folder / LIVE).is_dir():

@@ -56,12 +56,18 @@ def build(
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Validate, then write genai-kg.ttl, .nt, .jsonld, .graphml and manifest.json."""
-    from ..build import build_dataset, write_build
+    """Validate, then write genai-kg.ttl, .nt, .jsonld, .graphml and manifest.json.
 
-    built = build_dataset(_data_dir(data))
+    Also brings the store's curated graph up to date, for sparql, serve and show.
+    """
+    from ..build import build_dataset, write_build
+    from ..store import ensure_curated, store_dir
+
+    data_dir = _data_dir(data)
+    built = build_dataset(data_dir)
     _warn(built.warnings)
     manifest = write_build(built, out)
+    ensure_curated(data_dir, store_dir(data_dir, store), built)
     counted = manifest["counts"]
     assert isinstance(counted, dict)
     typer.echo(f"built {out}/: " + ", ".join(f"{value} {key}" for key, value in counted.items()))
