@@ -136,7 +136,9 @@ IN_PLACE_LIMIT = 100_000
 def import_graph(
     data: Path, folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
 ) -> int:
-    """Replace the named graph ``graph_iri`` with ``triples``; return how many were loaded.
+    """Replace the named graph ``graph_iri`` with ``triples``; return the graph's size.
+
+    The size counts distinct triples, as the store keeps them (a release may repeat one).
 
     An error raised while the triples are produced (a corrupt release file) leaves the live
     database untouched: a small graph is only written once it is complete, a large one
@@ -150,8 +152,20 @@ def import_graph(
             database = _open_writable(folder / LIVE)
             replace_graph(database, graph_iri, head)
             database.flush()
-            return len(head)
-        return _rebuild(folder, graph_iri, itertools.chain(head, iterator))
+            del database
+        else:
+            _rebuild(folder, graph_iri, itertools.chain(head, iterator))
+    return graph_size(folder, graph_iri)
+
+
+def graph_size(folder: Path, graph_iri: str) -> int:
+    """Return the number of triples in the live store's named graph ``graph_iri``."""
+    import pyoxigraph as ox
+
+    live = ox.Store.read_only(str(folder / LIVE))
+    answer = live.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    assert isinstance(answer, ox.QuerySolutions)
+    return int(next(iter(answer))["n"].value)
 
 
 def _graph_size(folder: Path, graph_iri: str) -> int:
@@ -163,18 +177,16 @@ def _graph_size(folder: Path, graph_iri: str) -> int:
     return sum(1 for _ in itertools.islice(quads, IN_PLACE_LIMIT + 1))
 
 
-def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]) -> int:
+def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]) -> None:
     """Build a new database: the live one's other graphs plus ``triples``; then switch to it."""
     folder.mkdir(parents=True, exist_ok=True)
     fresh = folder / f"{LIVE}-{time.time_ns()}"
-    counter = _Counted(triples)
     try:
-        _fill(fresh, folder / LIVE, graph_iri, counter)
+        _fill(fresh, folder / LIVE, graph_iri, triples)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     _switch(folder, fresh)
-    return counter.count
 
 
 def _fill(
@@ -231,17 +243,6 @@ def writer_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-class _Counted:
-    def __init__(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
-        self.triples = triples
-        self.count = 0
-
-    def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
-        for triple in self.triples:
-            self.count += 1
-            yield triple
 
 
 def replace_graph(
