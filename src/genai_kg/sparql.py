@@ -15,6 +15,7 @@ updates, and ``FROM`` only for graphs in the store.
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -318,41 +319,89 @@ def run_query(
 ) -> QueryResult:
     """Run a checked query on a pyoxigraph store; the default graph is the union of all graphs.
 
+    With a ``timeout`` the query runs on a long-lived worker thread (pyoxigraph releases the
+    GIL while it evaluates, so the wait is honoured). A query past its time limit cannot be
+    cancelled: its worker is abandoned and a new one takes the next query, and callers that
+    time out should not keep the process (the CLI exits at once).
+
     Raises:
         QueryError: a syntax error (with line and column), a refused query, or the timeout.
     """
     import pyoxigraph as ox
 
-    check_query(text, (graph.value for graph in store.named_graphs()))
+    _check_once(text, store)
     variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
-    outcome: dict[str, Any] = {}
 
-    def evaluate() -> None:
+    def evaluate() -> QueryResult:
         try:
             answer = store.query(text, use_default_graph_as_union=True, substitutions=variables)
-            outcome["result"] = _collect(ox, answer, limit)
+            return _collect(ox, answer, limit)
         except SyntaxError as exc:
-            outcome["error"] = QueryError(f"SPARQL syntax error: {exc}")
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
         except RuntimeError as exc:
             # e.g. a parameter whose variable the SELECT does not project (SEP-0007 needs it)
-            outcome["error"] = QueryError(f"the query cannot run: {exc}")
+            raise QueryError(f"the query cannot run: {exc}") from None
         except OSError as exc:
-            outcome["error"] = QueryError(f"the query failed: {exc}")
+            raise QueryError(f"the query failed: {exc}") from None
 
     if timeout is None:
-        evaluate()
-    else:
-        # pyoxigraph releases the GIL while it evaluates, so the wait below is honoured; the
-        # worker cannot be cancelled, so callers that time out should not keep the process.
-        worker = threading.Thread(target=evaluate, daemon=True)
-        worker.start()
-        worker.join(timeout)
-        if worker.is_alive():
-            raise QueryTimeout(f"the query did not finish within {timeout:g} s (--timeout)")
-    if "error" in outcome:
-        raise outcome["error"]
-    result: QueryResult = outcome["result"]
-    return result
+        return evaluate()
+    return _WORKER.run(evaluate, timeout)
+
+
+def _check_once(text: str, store: Any) -> None:
+    """``check_query``, remembering texts that passed against the same set of graphs."""
+    graphs = frozenset(graph.value for graph in store.named_graphs())
+    key = (text, graphs)
+    if key in _CHECKED:
+        return
+    check_query(text, graphs)
+    if len(_CHECKED) > 1024:
+        _CHECKED.clear()
+    _CHECKED.add(key)
+
+
+_CHECKED: set[tuple[str, frozenset[str]]] = set()
+
+
+class _Worker:
+    """One daemon thread that runs queries in turn; replaced when a query overruns."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.jobs: queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]] | None = None
+
+    def _start(self) -> queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]]:
+        jobs: queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]] = queue.SimpleQueue()
+        threading.Thread(target=self._serve, args=(jobs,), daemon=True).start()
+        return jobs
+
+    @staticmethod
+    def _serve(jobs: queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]]) -> None:
+        while True:
+            function, outcome, done = jobs.get()
+            try:
+                outcome["result"] = function()
+            except BaseException as exc:  # noqa: BLE001 -- handed back to the caller's thread
+                outcome["error"] = exc
+            done.set()
+
+    def run(self, function: Any, timeout: float) -> Any:
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+        with self.lock:  # one query at a time per worker: callers queue here, not behind a hung one
+            if self.jobs is None:
+                self.jobs = self._start()
+            self.jobs.put((function, outcome, done))
+            if not done.wait(timeout):
+                self.jobs = None  # abandon the busy thread; the next query gets a fresh one
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s (--timeout)")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+
+_WORKER = _Worker()
 
 
 def _collect(ox: Any, answer: Any, limit: int | None) -> QueryResult:
