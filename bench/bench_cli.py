@@ -104,7 +104,8 @@ def main() -> None:
     print(report)
     if args.append:
         with (HERE / "RESULTS.md").open("a", encoding="utf-8") as results:
-            results.write("\n### CLI cold start\n\n" + report + "\n")
+            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            results.write(f"\n## CLI cold start\n\n### {stamp}\n\n" + report + "\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,96 @@
+"""Time the Turtle export of the whole store (``genai-kg export -f turtle --with-imports``).
+
+Run: .venv/bin/python bench/bench_export.py [--runs 5] [--append]
+
+Builds two stores from the real releases in ../shared/datasets (curated + ESCO, the issue's
+import scenario; and curated + ESCO + O*NET + OEWS), then times, interleaved, the export
+in-process (``export.store_file``) and end to end as a fresh CLI process writing a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from genai_kg.export import ExportFormat, store_file
+from genai_kg.importers.esco import read_esco
+from genai_kg.importers.oews import read_oews
+from genai_kg.importers.onet import read_onet
+from genai_kg.paths import bundled
+from genai_kg.store import ensure_curated, import_graph
+
+HERE = Path(__file__).resolve().parent
+DATASETS = HERE.parent.parent / "shared" / "datasets"
+CLI = str(Path(sys.executable).parent / "genai-kg")
+
+
+def build(folder: Path, full: bool) -> int:
+    data = bundled("data")
+    ensure_curated(data, folder)
+    releases = [(read_esco, "esco-v1.1.1")]
+    if full:
+        releases += [(read_onet, "onet-29.2"), (read_oews, "oews-2025")]
+    for read, name in releases:
+        result = read(DATASETS / name)
+        import_graph(data, folder, result.graph, result.triples)
+    return len(ox.Store.read_only(str(folder / "oxigraph")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--append", action="store_true", help="append to bench/RESULTS.md")
+    args = parser.parse_args()
+    if not DATASETS.is_dir():
+        sys.exit(f"the releases are not in {DATASETS}")
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for label, full in (("curated + ESCO", False), ("curated + ESCO + O*NET + OEWS", True)):
+            folder = Path(scratch) / ("full" if full else "esco")
+            triples = build(folder, full)
+            store = ox.Store.read_only(str(folder / "oxigraph"))
+            inside, outside, size = [], [], 0
+            for run in range(args.runs):
+                started = time.perf_counter()
+                size = len(store_file(store, ExportFormat.TURTLE)["genai-kg.ttl"])
+                inside.append(time.perf_counter() - started)
+                target = Path(scratch) / f"out-{run}.ttl"
+                started = time.perf_counter()
+                subprocess.run(
+                    [CLI, "export", "-f", "turtle", "--with-imports", "--store", str(folder),
+                     "-o", str(target)],
+                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                outside.append(time.perf_counter() - started)
+                target.unlink()
+            rows.append(
+                f"| {label} | {triples:,} | {size / 1e6:.0f} MB | "
+                f"{statistics.median(inside):.2f} | {statistics.median(outside):.2f} |"
+            )
+    report = "\n".join(
+        [
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+            f"Python {sys.version.split()[0]}, pyoxigraph {ox.__version__}; "
+            f"`bench/bench_export.py --runs {args.runs}`, medians.",
+            "",
+            "| store | triples | Turtle | in-process s | CLI end to end s |",
+            "|---|---:|---:|---:|---:|",
+            *rows,
+        ]
+    )
+    print(report)
+    if args.append:
+        with (HERE / "RESULTS.md").open("a", encoding="utf-8") as results:
+            results.write("\n## Turtle export of the whole store\n\n" + report + "\n")
+
+
+if __name__ == "__main__":
+    main()
