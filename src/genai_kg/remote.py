@@ -52,8 +52,10 @@ def bind_remote(text: str, bindings: Mapping[str, Any]) -> str:
     return text[:offset] + values_clause(bindings) + text[offset:]
 
 
-def _request(request: urllib.request.Request, endpoint: str, timeout: float) -> tuple[bytes, str]:
-    """Send ``request`` and return (body, content type) within ``timeout`` seconds in all.
+def _request(
+    request: urllib.request.Request, endpoint: str, timeout: float
+) -> tuple[int, bytes, str]:
+    """Send ``request``; return (status, body, content type) within ``timeout`` s in all.
 
     A socket timeout bounds each read, not the whole answer (an endpoint that trickles a
     byte at a time would never time out), so the exchange runs in a helper thread that is
@@ -74,14 +76,16 @@ def _request(request: urllib.request.Request, endpoint: str, timeout: float) -> 
         raise EndpointError(f"{endpoint}: no complete answer within {timeout:g} s")
     if "error" in outcome:
         raise outcome["error"]
-    answer: tuple[bytes, str] = outcome["answer"]
+    answer: tuple[int, bytes, str] = outcome["answer"]
     return answer
 
 
-def _exchange(request: urllib.request.Request, endpoint: str, timeout: float) -> tuple[bytes, str]:
+def _exchange(
+    request: urllib.request.Request, endpoint: str, timeout: float
+) -> tuple[int, bytes, str]:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.read(), response.headers.get("Content-Type", "")
+            return response.status, response.read(), response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
         detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
         reason = detail[0] if detail else exc.reason
@@ -129,7 +133,7 @@ def query_endpoint(
             "User-Agent": USER_AGENT,
         },
     )
-    payload, content_type = _request(request, endpoint, timeout)
+    _, payload, content_type = _request(request, endpoint, timeout)
     try:
         if "n-triples" in content_type or "turtle" in content_type:
             fmt = ox.RdfFormat.TURTLE if "turtle" in content_type else ox.RdfFormat.N_TRIPLES
@@ -171,15 +175,5 @@ def push_graph(
         method="PUT",
         headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
     )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
-        reason = detail[0] if detail else exc.reason
-        raise EndpointError(f"{endpoint}: HTTP {exc.code}: {reason}") from None
-    except urllib.error.URLError as exc:
-        raise EndpointError(f"{endpoint}: cannot connect: {exc.reason}") from None
-    except TimeoutError:
-        raise EndpointError(f"{endpoint}: no answer within {timeout:g} s") from None
+    status, _, _ = _request(request, endpoint, timeout)
+    return status
