@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from benchlib import append_section  # noqa: E402 -- bench/ is on sys.path as a script
 
 from genai_kg.export import ExportFormat, store_file
 from genai_kg.importers.esco import read_esco
@@ -88,8 +89,7 @@ def main() -> None:
     )
     print(report)
     if args.append:
-        with (HERE / "RESULTS.md").open("a", encoding="utf-8") as results:
-            results.write("\n## Turtle export of the whole store\n\n" + report + "\n")
+        append_section("## Turtle export of the whole store", report)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -27,10 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import append_section, machine  # noqa: E402 -- bench/ is on sys.path as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 DATASETS = ROOT.parent / "shared" / "datasets"
 
 #: source -> (release path, reader "module:function", RESULTS.md section, targets)
@@ -120,23 +119,6 @@ def run_child(*args: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def machine() -> str:
-    def run(cmd: str) -> str:
-        try:
-            return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
-        except OSError:
-            return "?"
-
-    import pyoxigraph
-
-    model = run("lscpu | grep 'Model name' | sed 's/.*: *//'")
-    mem = run("free -h | awk '/Mem:/ {print $2}'")
-    return (
-        f"{model}, nproc {os.cpu_count()}, {mem} RAM, Python {platform.python_version()}, "
-        f"pyoxigraph {pyoxigraph.__version__}"
-    )
-
-
 def bench(source: str, runs: int) -> tuple[str, list[str]]:
     """Run the benchmark of ``source``; return its markdown table and missed targets."""
     release, _, _, targets = SOURCES[source]
@@ -184,24 +166,6 @@ def bench(source: str, runs: int) -> tuple[str, list[str]]:
     if loaded != {count}:
         missed.append(f"stores hold {sorted(loaded)} triples, expected {count}")
     return table, missed
-
-
-def append_section(heading: str, body: str) -> None:
-    """Add ``body`` at the end of the ``heading`` section of RESULTS.md, leaving others alone."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if heading not in text.splitlines():
-        text = text.rstrip("\n") + f"\n\n{heading}\n\n{body}\n"
-    else:
-        lines = text.splitlines()
-        start = lines.index(heading)
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        while end > start + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines[end:end] = ["", *body.splitlines()]
-        text = "\n".join(lines) + "\n"
-    RESULTS.write_text(text)
 
 
 def main() -> None:

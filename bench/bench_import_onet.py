@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -26,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import pyoxigraph as ox  # noqa: E402
+from benchlib import append_section, machine  # noqa: E402 -- bench/ is on sys.path as a script
 
 from genai_kg.importers import ImportResult  # noqa: E402
 from genai_kg.importers.oews import read_oews  # noqa: E402
@@ -99,13 +98,6 @@ def stage_times(path: Path) -> dict[str, float]:
     return shares
 
 
-def machine() -> str:
-    return (
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, pyoxigraph {ox.__version__}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=3)
@@ -166,13 +158,7 @@ def main() -> None:
         f"{table}\n\nWhere one Excel parse spends its time (openpyxl reading each workbook):\n\n"
         f"{share_table}\n"
     )
-    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else None
-    with RESULTS.open("a", encoding="utf-8") as out:
-        if existing is None:
-            out.write("# Benchmark results\n")
-        if existing is None or HEADING not in existing:
-            out.write(f"\n{HEADING}\n")
-        out.write(entry)
+    append_section(HEADING, entry.strip("\n"))
 
 
 if __name__ == "__main__":

@@ -12,17 +12,16 @@ import bisect
 import datetime as dt
 import itertools
 import math
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from benchlib import append_section, machine  # noqa: E402 -- bench/ is on sys.path as a script
 
 from genai_kg.planner import (  # noqa: E402
     CourseOption,
@@ -96,18 +95,6 @@ def percentile(data: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
 
 
-def machine() -> str:
-    def run(cmd: str) -> str:
-        try:
-            return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
-        except OSError:
-            return "?"
-
-    model = run("lscpu | grep 'Model name' | sed 's/.*: *//'")
-    mem = run("free -h | awk '/Mem:/ {print $2}'")
-    return f"{model}, {os.cpu_count()} CPUs, {mem} RAM, Python {platform.python_version()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=15)
@@ -161,20 +148,15 @@ def main() -> None:
     print(table)
     if args.no_write:
         return
-    if not RESULTS.exists():
-        RESULTS.write_text("# Benchmark results\n\n" + f"Machine: {machine()}\n")
-    text = RESULTS.read_text()
-    if "## Planner" not in text:
-        text += "\n## Planner\n"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text += (
-        f"\n### {stamp}\n\nMachine: {machine()}  \n"
+    append_section(
+        "## Planner",
+        f"### {stamp}\n\nMachine: {machine()}  \n"
         f"Command: `.venv/bin/python bench/bench_planner.py {' '.join(sys.argv[1:])}`  \n"
         f"Catalog: {len(courses)} courses, 14000 skills (seed {args.seed}); "
         f"wall time of `plan_path` in-process after a warm-up, time limit 10 s.\n\n"
-        f"{table}\n"
+        f"{table}",
     )
-    RESULTS.write_text(text)
 
 
 if __name__ == "__main__":

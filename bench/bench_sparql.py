@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchlib import append_section  # noqa: E402 -- bench/ is on sys.path as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -750,24 +752,6 @@ def ratio_note(job: Job) -> str:
     )
 
 
-def append_section(body: str) -> None:
-    """Add ``body`` at the end of the "## SPARQL" section of RESULTS.md, leaving others alone."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.splitlines()
-    if HEADING not in lines:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{body}\n"
-    else:
-        start = lines.index(HEADING)
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        while end > start + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines[end:end] = ["", *body.splitlines()]
-        text = "\n".join(lines) + "\n"
-    RESULTS.write_text(text)
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -830,7 +814,7 @@ def main() -> None:
     )
     print(body)
     if not args.no_write:
-        append_section(body)
+        append_section(HEADING, body)
         print(f"\nappended to {RESULTS}", file=sys.stderr)
 
 
