@@ -34,7 +34,11 @@ def _progress_printer() -> Callable[[str, int, int], None]:
         return no_progress
 
     def show(stage: str, done: int, total: int) -> None:
-        amount = f"{done:,}/{total:,}" if total else f"{done:,}"
+        if total:
+            filled = min(20, 20 * done // total)
+            amount = f"[{'#' * filled}{'.' * (20 - filled)}] {done:,}/{total:,} rows"
+        else:
+            amount = f"{done:,} rows"
         sys.stderr.write(f"\r\x1b[K  {stage}: {amount}")
         sys.stderr.flush()
 
