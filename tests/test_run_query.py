@@ -75,3 +75,22 @@ def test_a_passed_check_is_redone_when_the_graphs_change() -> None:
     other = ox.Store()
     with pytest.raises(QueryError, match="names no graph of the store"):
         run_query(other, text)
+
+
+def test_the_watchdog_fires_for_a_slow_query_and_not_for_a_fast_one(store: ox.Store) -> None:
+    """With ``on_timeout`` (the CLI's way) the query runs on the caller's thread, watched."""
+    import threading
+
+    fired = threading.Event()
+    assert _count_watched(store, FAST, fired) == 2000
+    time.sleep(0.3)
+    assert not fired.is_set(), "the watchdog fired for a query that finished in time"
+    started = time.monotonic()
+    run_query(store, SLOW, timeout=0.2, on_timeout=fired.set)  # the callback here cannot exit
+    assert fired.is_set(), "the watchdog did not fire for a query past its time limit"
+    assert fired.wait(0) and time.monotonic() - started > 0.2
+
+
+def _count_watched(store: ox.Store, text: str, fired) -> int:  # type: ignore[no-untyped-def]
+    result = run_query(store, text, timeout=0.2, on_timeout=fired.set)
+    return int(result.rows[0][0].value)

@@ -15,10 +15,12 @@ updates, and ``FROM`` only for graphs in the store.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -316,13 +318,18 @@ def run_query(
     *,
     limit: int | None = None,
     timeout: float | None = None,
+    on_timeout: Callable[[], None] | None = None,
 ) -> QueryResult:
     """Run a checked query on a pyoxigraph store; the default graph is the union of all graphs.
 
-    With a ``timeout`` the query runs on a long-lived worker thread (pyoxigraph releases the
-    GIL while it evaluates, so the wait is honoured). A query past its time limit cannot be
-    cancelled: its worker is abandoned and a new one takes the next query, and callers that
-    time out should not keep the process (the CLI exits at once).
+    A query past its ``timeout`` cannot be cancelled inside pyoxigraph, so there are two ways:
+
+    - ``on_timeout`` given (a process that will end, like the CLI): the query runs on the
+      calling thread and a watchdog calls ``on_timeout`` at the deadline, which must not
+      return (it exits the process). This adds nothing measurable to a query.
+    - otherwise: the query runs on a long-lived worker thread (pyoxigraph releases the GIL
+      while it evaluates, so the wait is honoured) and ``QueryTimeout`` is raised at the
+      deadline; the overrunning worker is abandoned and a fresh one takes the next query.
 
     Raises:
         QueryError: a syntax error (with line and column), a refused query, or the timeout.
@@ -346,6 +353,9 @@ def run_query(
 
     if timeout is None:
         return evaluate()
+    if on_timeout is not None:
+        with _WATCHDOG.armed(timeout, on_timeout):
+            return evaluate()
     return _WORKER.run(evaluate, timeout)
 
 
@@ -402,6 +412,42 @@ class _Worker:
 
 
 _WORKER = _Worker()
+
+
+class _Watchdog:
+    """A daemon thread that calls a job's callback once its deadline has passed.
+
+    Arming and disarming only set an attribute, so a query pays no thread hand-off; the
+    thread looks every ``TICK`` seconds, which bounds how late a timeout can fire.
+    """
+
+    TICK = 0.05
+
+    def __init__(self) -> None:
+        self.job: tuple[float, Callable[[], None]] | None = None
+        self.thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def armed(self, timeout: float, callback: Callable[[], None]) -> Iterator[None]:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._watch, daemon=True)
+            self.thread.start()
+        self.job = (time.monotonic() + timeout, callback)
+        try:
+            yield
+        finally:
+            self.job = None
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.TICK)
+            job = self.job
+            if job is not None and time.monotonic() >= job[0]:
+                self.job = None
+                job[1]()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _collect(ox: Any, answer: Any, limit: int | None) -> QueryResult:

@@ -65,29 +65,28 @@ def sparql(
     store: StoreOption = None,
 ) -> None:
     """Run a SPARQL query on the graph (named, from a file, or stdin)."""
-    from ..errors import QueryTimeout
     from ..results import format_result
     from ..sparql import bind_params, load_query, run_query
 
     named = load_query(query, sys.stdin.read() if query == "-" else None)
     bindings = bind_params(named, _params(param))
-    try:
-        if endpoint is not None:
-            from ..remote import query_endpoint
+    if endpoint is not None:
+        from ..remote import query_endpoint
 
-            result = query_endpoint(endpoint, named.text, bindings, timeout=timeout, limit=limit)
-        else:
-            from ..store import open_store
+        result = query_endpoint(endpoint, named.text, bindings, timeout=timeout, limit=limit)
+    else:
+        from ..store import open_store
 
-            graph_store = open_store(_data_dir(data), store)
-            result = run_query(graph_store, named.text, bindings, limit=limit, timeout=timeout)
-            _note_missing_imports(named.needs, graph_store)
-    except QueryTimeout as exc:
-        # The query's worker thread cannot be cancelled: leave at once rather than wait for it.
-        typer.echo(f"Error: {exc}", err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(1)
+        graph_store = open_store(_data_dir(data), store)
+        result = run_query(
+            graph_store,
+            named.text,
+            bindings,
+            limit=limit,
+            timeout=timeout,
+            on_timeout=lambda: _leave(f"the query did not finish within {timeout:g} s (--timeout)"),
+        )
+        _note_missing_imports(named.needs, graph_store)
     typer.echo(format_result(result, fmt.value))
     if result.truncated:
         typer.echo(f"note: the result was cut at {limit:,} rows (--limit)", err=True)
@@ -171,6 +170,14 @@ def push(
     triples = to_oxigraph(built.graph)
     status = push_graph(endpoint, graph, (f"{t} .\n".encode() for t in triples), timeout=timeout)
     typer.echo(f"pushed {len(triples):,} triples to <{graph}> at {endpoint} (HTTP {status})")
+
+
+def _leave(message: str) -> None:
+    """Exit at once with ``Error: message``: pyoxigraph cannot stop a query it is evaluating."""
+    typer.echo(f"Error: {message}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def _note_missing_imports(needs: tuple[str, ...], graph_store: Any) -> None:
