@@ -13,14 +13,15 @@ import io
 import os
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
 
 from .paths import atomic_write
-from .rdf import PREFIXES
+
+if TYPE_CHECKING:  # imported where used: a whole-store export needs neither (0.3 s at start-up)
+    import networkx as nx
+    from rdflib import Graph
 
 __all__ = ["ExportFormat", "atomic_write", "export_files", "serialize_rdf", "to_oxigraph"]
 
@@ -67,6 +68,8 @@ def to_oxigraph(graph: Graph) -> list[ox.Triple]:
 
 
 def _ox_term(term: Any) -> Any:
+    from rdflib import Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
@@ -80,6 +83,8 @@ def _ox_term(term: Any) -> Any:
 
 def serialize_rdf(triples: Iterable[ox.Triple], fmt: ExportFormat) -> bytes:
     """Serialise triples in an RDF format, with genai-kg's prefixes where the format has them."""
+    from .rdf import PREFIXES
+
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
     assert data is not None  # no output stream given, so pyoxigraph returns the bytes
@@ -88,6 +93,8 @@ def serialize_rdf(triples: Iterable[ox.Triple], fmt: ExportFormat) -> bytes:
 
 def graphml_bytes(view: nx.MultiDiGraph) -> bytes:
     """Return the view as GraphML (scalar attributes only, as networkx and igraph read it)."""
+    import networkx as nx
+
     stream = io.BytesIO()
     nx.write_graphml(view, stream, encoding="utf-8", prettyprint=True, named_key_ids=True)
     return stream.getvalue()
@@ -95,6 +102,8 @@ def graphml_bytes(view: nx.MultiDiGraph) -> bytes:
 
 def gexf_bytes(view: nx.MultiDiGraph) -> bytes:
     """Return the view as GEXF 1.2 for Gephi, without the writer's date stamp."""
+    import networkx as nx
+
     stream = io.BytesIO()
     nx.write_gexf(view, stream, encoding="utf-8", prettyprint=True)
     return re.sub(rb' lastmodifieddate="[^"]*"', b"", stream.getvalue(), count=1)
@@ -195,6 +204,8 @@ def store_file(store: Any, fmt: ExportFormat) -> dict[str, bytes]:
     name = f"genai-kg{SUFFIXES[fmt]}"
     if fmt in (ExportFormat.TURTLE, ExportFormat.NTRIPLES):
         from concurrent.futures import ThreadPoolExecutor
+
+        from .rdf import PREFIXES
 
         prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
         graphs = sorted(store.named_graphs(), key=lambda graph: graph.value)

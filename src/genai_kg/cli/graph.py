@@ -101,7 +101,6 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Export the graph for other tools (Gephi, Cytoscape, Neo4j, RDF stores)."""
-    from ..build import build_dataset
     from ..export import RDF_FORMATS, ExportFormat, atomic_write, export_files, store_file
 
     try:
@@ -119,6 +118,8 @@ def export(
 
         files = store_file(open_store(_data_dir(data), store), chosen)
     else:
+        from ..build import build_dataset
+
         files = export_files(build_dataset(_data_dir(data), shacl=False).graph, chosen)
     if output is None:
         if len(files) > 1:
