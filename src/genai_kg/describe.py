@@ -87,12 +87,10 @@ def counterparts(store: Any, role_id: str) -> list[dict[str, Any]]:
     Empty until ESCO, O*NET or OEWS is imported; curated salary rows are left out (``show``
     prints those already).
     """
-    from .links import imported_graphs
     from .sparql import bind_params, load_query, run_query
+    from .store import imported_sources
 
-    if not imported_graphs(store) and not any(
-        g.value.endswith("/oews") for g in store.named_graphs()
-    ):
+    if not imported_sources(store):
         return []
     query = load_query("role-counterparts")
     result = run_query(store, query.text, bind_params(query, {"role": role_id}))

@@ -11,15 +11,10 @@ from typing import Any
 
 from .models import Dataset
 from .rdf import match_iri
-from .store import GRAPH_BASE
+from .store import GRAPH_BASE, imported_sources
 
+#: The taxonomies a curated ``match`` can point into.
 SCHEMES = ("esco", "onet")
-
-
-def imported_graphs(store: Any) -> set[str]:
-    """Return the taxonomy schemes ("esco", "onet") imported into ``store``."""
-    names = {graph.value for graph in store.named_graphs()}
-    return {scheme for scheme in SCHEMES if GRAPH_BASE + scheme in names}
 
 
 def check_matches(dataset: Dataset, store: Any) -> tuple[list[str], dict[str, int]]:
@@ -29,7 +24,7 @@ def check_matches(dataset: Dataset, store: Any) -> tuple[list[str], dict[str, in
     """
     import pyoxigraph as ox
 
-    present = imported_graphs(store)
+    present = imported_sources(store) & set(SCHEMES)
     problems: list[str] = []
     checked = dict.fromkeys(sorted(present), 0)
     for kind in ("roles", "skills"):

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 GRAPH_BASE = "https://w3id.org/genai-kg/graph/"
 CURATED_GRAPH = GRAPH_BASE + "curated"
+#: The official releases ``genai-kg import`` reads, each into the graph ``GRAPH_BASE + name``.
+IMPORT_SOURCES = ("esco", "onet", "oews")
 LIVE = "oxigraph"
 
 
@@ -55,6 +57,12 @@ def fingerprint(root: Path) -> str:
         digest.update(stem.encode())
         digest.update(path.read_bytes() if path.is_file() else b"\0missing")
     return digest.hexdigest()
+
+
+def imported_sources(store: pyoxigraph.Store) -> set[str]:
+    """Return the official releases ("esco", "onet", "oews") imported into ``store``."""
+    graphs = {graph.value for graph in store.named_graphs()}
+    return {source for source in IMPORT_SOURCES if GRAPH_BASE + source in graphs}
 
 
 def store_dir(data: Path, store: Path | None) -> Path:
@@ -87,12 +95,17 @@ def open_catalog(data: Path, store: Path | None = None) -> Catalog:
     return catalog
 
 
-def open_store(data: Path, store: Path | None = None) -> pyoxigraph.Store:
-    """Return the store of ``data`` opened read-only, bringing its curated graph up to date."""
+def open_store(
+    data: Path, store: Path | None = None, built: Built | None = None
+) -> pyoxigraph.Store:
+    """Return the store of ``data`` opened read-only, bringing its curated graph up to date.
+
+    ``built``: the dataset already checked and built by the caller, if it has it.
+    """
     import pyoxigraph as ox
 
     folder = store_dir(data, store)
-    ensure_curated(data, folder)
+    ensure_curated(data, folder, built)
     try:
         return ox.Store.read_only(str(folder / LIVE))
     except OSError as exc:

@@ -38,7 +38,7 @@ def validate(data: DataOption = None, store: StoreOption = None) -> None:
     _warn(built.warnings)
     summary = ", ".join(f"{value} {key}" for key, value in counts(built).items())
     if (store_dir(data_dir, store) / LIVE).is_dir():
-        problems, checked = check_matches(built.dataset, open_store(data_dir, store))
+        problems, checked = check_matches(built.dataset, open_store(data_dir, store, built))
         if problems:
             raise DataError(problems)
         if checked:
@@ -224,7 +224,7 @@ def show(
     kind, entity_id = resolve(dataset_names(built.dataset, KIND_NAMES.values()), name)
     description = describe(built, kind, entity_id)
     if kind == "roles" and (store_dir(data_dir, store) / LIVE).is_dir():
-        found = counterparts(open_store(data_dir, store), entity_id)
+        found = counterparts(open_store(data_dir, store, built), entity_id)
         if found:
             description["counterparts"] = found
     if fmt is OutputFormat.JSON:

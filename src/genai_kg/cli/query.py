@@ -181,11 +181,11 @@ def _leave(message: str) -> None:
 
 
 def _note_missing_imports(needs: tuple[str, ...], graph_store: Any) -> None:
-    from ..store import GRAPH_BASE
+    from ..store import imported_sources
 
-    present = {graph.value for graph in graph_store.named_graphs()}
+    present = imported_sources(graph_store)
     for source in needs:
-        if GRAPH_BASE + source not in present:
+        if source not in present:
             typer.echo(
                 f"note: this query reads the {source} import, which the store lacks; "
                 f"run `genai-kg import {source} PATH` first",

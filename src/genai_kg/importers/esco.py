@@ -409,6 +409,7 @@ class _Reader:
         columns = self.release.columns[name]
         uri_at, label_at = columns["conceptUri"], columns["preferredLabel"]
         texts = [(columns[c], p, multi) for c, p, multi in _TEXTS if c in columns]
+        code_at = columns.get("code")
         where = self.release.where(name)
         for line, cells in self.release.rows(name, self.progress):
             uri = cells[uri_at].strip()
@@ -417,7 +418,8 @@ class _Reader:
                 problems.append(f"{where}, line {line}: conceptUri {uri!r} is not a URI")
                 continue
             nodes[uri] = node
-            yield node, cells, columns, _texts(node, cls, cells[label_at].strip(), cells, texts)
+            label = cells[label_at].strip()
+            yield node, cells, columns, _texts(node, cls, label, cells, texts, code_at)
 
     def _isco_groups(self) -> Iterator[Triple]:
         name, problems = "ISCOGroups_en.csv", list[str]()
@@ -426,7 +428,6 @@ class _Reader:
             code = cells[columns["code"]].strip()
             if code:
                 self.isco_codes[code] = node
-                yield node, NOTATION, ox.Literal(code)
         self._finish(name, problems, {"ISCO groups": len(self.isco)})
 
     def _occupations(self) -> Iterator[Triple]:
@@ -436,9 +437,6 @@ class _Reader:
             name, OCCUPATION, self.occupations, problems
         ):
             yield from triples
-            code = cells[columns["code"]].strip()
-            if code:
-                yield node, NOTATION, ox.Literal(code)
             isco = cells[columns["iscoGroup"]].strip()
             group = self.isco_codes.get(isco)
             if group is not None:
@@ -502,13 +500,8 @@ class _Reader:
 
     def _skill_groups(self) -> Iterator[Triple]:
         name, problems = "skillGroups_en.csv", list[str]()
-        for node, cells, columns, triples in self._concepts(
-            name, SKILL_GROUP, self.groups, problems
-        ):
+        for *_, triples in self._concepts(name, SKILL_GROUP, self.groups, problems):
             yield from triples
-            code = cells[columns["code"]].strip()
-            if code:
-                yield node, NOTATION, ox.Literal(code)
         self._finish(name, problems, {"skill groups": len(self.groups)})
 
     def _hierarchy_groups(self) -> Iterator[Triple]:
@@ -654,10 +647,14 @@ def _texts(
     label: str,
     cells: list[str],
     texts: list[tuple[int, ox.NamedNode, bool]],
+    code_at: int | None = None,
 ) -> Iterator[Triple]:
     yield node, RDF_TYPE, cls
     if label:
         yield node, PREF_LABEL, ox.Literal(label, language="en")
+    code = cells[code_at].strip() if code_at is not None else ""
+    if code:
+        yield node, NOTATION, ox.Literal(code)
     for at, predicate, multi in texts:
         value = cells[at]
         if not value:
