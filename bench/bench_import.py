@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/bench_import.py esco`` (``--runs N``, ``--no-write
 bench/RESULTS.md alone). For each release it times, in a fresh child process each run:
 
 - the import: ``read_<source>`` streamed through ``genai_kg.store.import_graph`` into a fresh
-  on-disk pyoxigraph store, flushed (what ``genai-kg import`` does, without the CLI);
+  on-disk pyoxigraph store, flushed, its Turtle snapshot written (what ``genai-kg import``
+  does, without the CLI);
 - the baseline: ``Store.bulk_load(path=..., format=N_TRIPLES, to_graph=...)`` of the N-Triples
   the import produced (written once to a temporary file beforehand), flushed.
 
@@ -64,7 +65,8 @@ def child_import(source: str, store_dir: str) -> dict[str, float]:
     """In a child: import ``source`` into a fresh store folder, as ``genai-kg import`` does.
 
     The store's curated graph is built before the clock starts; the time is the release
-    read, streamed into a new database and switched live (``genai_kg.store.import_graph``).
+    read, streamed into a new database, snapshotted and switched live
+    (``genai_kg.store.import_graph``).
     """
     from pathlib import Path
 

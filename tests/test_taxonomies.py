@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 import genai_kg.store
 from genai_kg.cli import app
+from genai_kg.export import ExportFormat, store_file
 from genai_kg.store import CURATED_GRAPH, GRAPH_BASE
 
 MINI = {
@@ -421,6 +422,7 @@ def test_failed_import_leaves_the_store_as_it_was(
     before = graph_counts(store)
     quads = graph_quads(store, source)
     live = databases(store)
+    snapshots = sorted(store.glob("snapshots-*"))
     assert before[GRAPH_BASE + source] == first
 
     release, named = breakage(tmp_path)
@@ -435,6 +437,7 @@ def test_failed_import_leaves_the_store_as_it_was(
     assert graph_counts(store) == before
     assert graph_quads(store, source) == quads
     assert databases(store) == live  # no half-built database left behind
+    assert sorted(store.glob("snapshots-*")) == snapshots
     assert (store / "oxigraph").is_symlink()
 
 
@@ -751,6 +754,20 @@ def test_real_releases_end_to_end(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "TensorFlow" in result.stdout
     assert "note:" not in result.stderr
+
+    # the whole-store Turtle export copies the ESCO and O*NET snapshots: the same bytes as
+    # reading every graph back out of the database
+    manifest = json.loads(next(store.glob("snapshots-*/manifest.json")).read_text())
+    assert set(manifest["graphs"]) == {GRAPH_BASE + "esco", GRAPH_BASE + "onet"}
+    output = tmp_path / "all.ttl"
+    result = invoke(
+        runner, "export", "-f", "turtle", "--with-imports", "-o", output,
+        "--data", data, "--store", store,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    database = ox.Store.read_only(str(store / "oxigraph"))
+    assert output.read_bytes() == store_file(database, ExportFormat.TURTLE)["genai-kg.ttl"]
+    del database
 
     # checked last so that a miscount does not hide the checks above
     assert printed == stored  # the count printed is the count of triples in the graph

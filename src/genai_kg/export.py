@@ -12,7 +12,8 @@ import enum
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -81,14 +82,29 @@ def _ox_term(term: Any) -> Any:
     return ox.BlankNode(str(term))
 
 
+def store_prefixes() -> dict[str, str]:
+    """Return the prefixes bound in every RDF document genai-kg writes, as strings."""
+    from .namespaces import PREFIX_IRIS
+
+    return dict(PREFIX_IRIS)
+
+
 def serialize_rdf(triples: Iterable[ox.Triple], fmt: ExportFormat) -> bytes:
     """Serialise triples in an RDF format, with genai-kg's prefixes where the format has them."""
-    from .rdf import PREFIXES
-
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
+    data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=store_prefixes())
     assert data is not None  # no output stream given, so pyoxigraph returns the bytes
     return data
+
+
+def dump_graph(store: Any, graph_iri: str, fmt: ExportFormat, output: Path | None = None) -> bytes:
+    """Write one named graph of a pyoxigraph store with pyoxigraph's native writer.
+
+    Returns the document, or ``b""`` when it went to ``output``. The native writer releases
+    the GIL, so graphs dumped on separate threads use separate cores.
+    """
+    graph = ox.NamedNode(graph_iri)
+    prefixes = store_prefixes()
+    return store.dump(output, RDF_FORMATS[fmt], from_graph=graph, prefixes=prefixes) or b""
 
 
 def graphml_bytes(view: nx.MultiDiGraph) -> bytes:
@@ -192,30 +208,32 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     return stream.getvalue().encode("utf-8")
 
 
-def store_file(store: Any, fmt: ExportFormat) -> dict[str, bytes]:
+def store_file(
+    store: Any, fmt: ExportFormat, snapshots: Mapping[str, Path] | None = None
+) -> dict[str, bytes]:
     """Return every graph of a pyoxigraph store, merged into one, in an RDF format.
 
-    Turtle and N-Triples documents can be concatenated, so each named graph is dumped by
-    pyoxigraph's native writer on its own thread (the writer releases the GIL: two cores,
-    twice the speed) and the parts are joined in graph order. JSON-LD and RDF/XML need one
-    document, written from the store's quads. Either way the store's own index order is
+    Turtle and N-Triples documents can be concatenated, so each named graph is written on
+    its own thread and the parts are joined in graph order. A graph with a Turtle snapshot
+    (``snapshots``: graph IRI -> file, see ``snapshots.py``) is copied from it: the same
+    bytes, without reading the graph back out of the database. JSON-LD and RDF/XML need
+    one document, written from the store's quads. Either way the store's own index order is
     kept: it is fixed for the same contents, so the same store gives the same bytes.
     """
     name = f"genai-kg{SUFFIXES[fmt]}"
     if fmt in (ExportFormat.TURTLE, ExportFormat.NTRIPLES):
         from concurrent.futures import ThreadPoolExecutor
 
-        from .rdf import PREFIXES
+        ready = dict(snapshots or {}) if fmt is ExportFormat.TURTLE else {}
+        graphs = sorted(graph.value for graph in store.named_graphs())
 
-        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-        graphs = sorted(store.named_graphs(), key=lambda graph: graph.value)
-
-        def dump(graph: Any) -> bytes:
-            part: bytes = store.dump(format=RDF_FORMATS[fmt], from_graph=graph, prefixes=prefixes)
-            return part
+        def part(graph_iri: str) -> bytes:
+            if graph_iri in ready:
+                return ready[graph_iri].read_bytes()
+            return dump_graph(store, graph_iri, fmt)
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            return {name: b"".join(pool.map(dump, graphs))}
+            return {name: b"".join(pool.map(part, graphs))}
     quads = store.quads_for_pattern(None, None, None)
     return {name: serialize_rdf((ox.Triple(q.subject, q.predicate, q.object) for q in quads), fmt)}
 

@@ -14,34 +14,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from .models import Course, Dataset, Match, Provider, Role, Skill, Source, Tool
+from .namespaces import ID_BASE, PREFIX_IRIS
 
-ID_BASE = "https://w3id.org/genai-kg/id/"
-GKG = Namespace("https://w3id.org/genai-kg/ontology#")
-SCHEMA = Namespace("https://schema.org/")
-ESCO = Namespace("http://data.europa.eu/esco/model#")
+GKG = Namespace(PREFIX_IRIS["gkg"])
+SCHEMA = Namespace(PREFIX_IRIS["schema"])
+ESCO = Namespace(PREFIX_IRIS["esco"])
 ONET_PAGE = "https://www.onetonline.org/link/summary/"
 ONET_ELEMENT_PAGE = "https://www.onetonline.org/find/descriptor/result/"
 
 #: Prefixes bound on every graph genai-kg writes.
-PREFIXES = {
-    "gkg": GKG,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "esco": ESCO,
-    "dct": DCTERMS,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "role": Namespace(ID_BASE + "role/"),
-    "skill": Namespace(ID_BASE + "skill/"),
-    "tool": Namespace(ID_BASE + "tool/"),
-    "provider": Namespace(ID_BASE + "provider/"),
-    "course": Namespace(ID_BASE + "course/"),
-    "source": Namespace(ID_BASE + "source/"),
-}
+PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
 #: The class of each kind of entity.
 CLASSES = {

@@ -5,6 +5,8 @@ A store folder holds:
 - ``oxigraph``: a link to the live database folder ``oxigraph-<stamp>/``. The curated
   graph is its named graph ``CURATED_GRAPH``; imports (ESCO, O*NET, OEWS) add named
   graphs of their own. Queries see the union.
+- ``snapshots-<stamp>/``: Turtle snapshots of that database's large graphs, which exports
+  copy instead of reading the graphs back out (see ``snapshots.py``).
 - ``fingerprint``: SHA-256 of the dataset files the curated graph was built from.
 - ``catalog.json``: the planner's compact index of the same data (it carries its own
   fingerprint), so ``path``, ``gap`` and ``next`` never open the database.
@@ -14,7 +16,8 @@ Replacing a graph never leaves it half written. A small graph (the curated one, 
 replaced in place by one SPARQL update (one transaction). A large import (ESCO, O*NET:
 hundreds of thousands of triples, where deleting the old graph in place takes longer than
 loading the new one) is bulk-loaded into a new database folder together with a copy of the
-other graphs, and the ``oxigraph`` link is then switched to it with one atomic rename:
+other graphs (loaded from their snapshots where they have one), its large graphs' snapshots
+are written, and the ``oxigraph`` link is then switched to it with one atomic rename:
 readers see the old database or the new one. A failed or interrupted import leaves the old
 one as it was.
 
@@ -47,6 +50,7 @@ CURATED_GRAPH = GRAPH_BASE + "curated"
 #: The official releases ``genai-kg import`` reads, each into the graph ``GRAPH_BASE + name``.
 IMPORT_SOURCES = ("esco", "onet", "oews")
 LIVE = "oxigraph"
+SNAPSHOTS = "snapshots"
 
 
 def fingerprint(root: Path) -> str:
@@ -102,14 +106,34 @@ def open_store(
 
     ``built``: the dataset already checked and built by the caller, if it has it.
     """
+    return open_with_snapshots(data, store, built)[0]
+
+
+def open_with_snapshots(
+    data: Path, store: Path | None = None, built: Built | None = None
+) -> tuple[pyoxigraph.Store, dict[str, Path]]:
+    """Return the store of ``data`` opened read-only and its usable Turtle snapshots.
+
+    The snapshots (graph IRI -> file) are those of the very database opened, even if an
+    import switches the store to a new one meanwhile.
+    """
     import pyoxigraph as ox
+
+    from .snapshots import usable_snapshots
 
     folder = store_dir(data, store)
     ensure_curated(data, folder, built)
+    database = (folder / LIVE).resolve()
     try:
-        return ox.Store.read_only(str(folder / LIVE))
+        opened = ox.Store.read_only(str(database))
     except OSError as exc:
         raise GenaiKgError(f"cannot open the store {folder}: {exc}") from None
+    return opened, usable_snapshots(_snapshots_of(database), opened)
+
+
+def _snapshots_of(database: Path) -> Path:
+    """Return the snapshot folder of the database folder ``oxigraph-<stamp>``."""
+    return database.with_name(database.name.replace(LIVE, SNAPSHOTS, 1))
 
 
 def ensure_curated(data: Path, folder: Path, built: Built | None = None) -> None:
@@ -161,7 +185,10 @@ def import_graph(
     iterator = iter(triples)
     head = list(itertools.islice(iterator, IN_PLACE_LIMIT + 1))
     with writer_lock(folder):
-        if len(head) <= IN_PLACE_LIMIT and _graph_size(folder, graph_iri) <= IN_PLACE_LIMIT:
+        if len(head) <= IN_PLACE_LIMIT and graph_size(folder, graph_iri) <= IN_PLACE_LIMIT:
+            from .snapshots import forget_snapshot
+
+            forget_snapshot(_snapshots_of((folder / LIVE).resolve()), graph_iri)
             database = _open_writable(folder / LIVE)
             replace_graph(database, graph_iri, head)
             database.flush()
@@ -175,19 +202,11 @@ def graph_size(folder: Path, graph_iri: str) -> int:
     """Return the number of triples in the live store's named graph ``graph_iri``."""
     import pyoxigraph as ox
 
-    live = ox.Store.read_only(str(folder / LIVE))
-    answer = live.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
-    assert isinstance(answer, ox.QuerySolutions)
-    return int(next(iter(answer))["n"].value)
+    from .snapshots import count_triples
 
-
-def _graph_size(folder: Path, graph_iri: str) -> int:
-    """Count the live graph's triples, stopping just past ``IN_PLACE_LIMIT``."""
-    import pyoxigraph as ox
-
-    live = ox.Store.read_only(str(folder / LIVE))
-    quads = live.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
-    return sum(1 for _ in itertools.islice(quads, IN_PLACE_LIMIT + 1))
+    if not (folder / LIVE).is_dir():
+        return 0
+    return count_triples(ox.Store.read_only(str(folder / LIVE)), graph_iri)
 
 
 def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]) -> None:
@@ -198,6 +217,7 @@ def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any
         _fill(fresh, folder / LIVE, graph_iri, triples)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(_snapshots_of(fresh), ignore_errors=True)
         raise
     _switch(folder, fresh)
 
@@ -205,17 +225,39 @@ def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any
 def _fill(
     fresh: Path, live_path: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
 ) -> None:
+    """Fill the database ``fresh``: the live one's other graphs, then ``triples``; snapshot it."""
     import pyoxigraph as ox
 
+    from .snapshots import count_triples, usable_snapshots, write_snapshots
+
     database = _open_writable(fresh)
+    carried: dict[str, Path] = {}
     if live_path.is_dir():
-        live = ox.Store.read_only(str(live_path))
+        live = ox.Store.read_only(str(live_path.resolve()))
+        snapshots = usable_snapshots(_snapshots_of(live_path.resolve()), live)
         for graph in live.named_graphs():
-            if graph.value != graph_iri:
+            if graph.value == graph_iri:
+                continue
+            if graph.value in snapshots:
+                carried[graph.value] = snapshots[graph.value]
+                database.bulk_load(
+                    path=carried[graph.value], format=ox.RdfFormat.TURTLE, to_graph=graph
+                )
+            else:
                 database.bulk_extend(live.quads_for_pattern(None, None, None, graph))
     target = ox.NamedNode(graph_iri)
     database.bulk_extend(ox.Quad(s, p, o, target) for s, p, o in triples)
     database.flush()
+    # Large graphs change only by a rebuild like this one, so their snapshots stay true; the
+    # curated graph (and small ones) change in place and are always read from the database.
+    sizes = {
+        graph.value: count_triples(database, graph.value)
+        for graph in database.named_graphs()
+        if graph.value != CURATED_GRAPH
+    }
+    large = {graph: size for graph, size in sizes.items() if size > IN_PLACE_LIMIT}
+    if large:
+        write_snapshots(database, _snapshots_of(fresh), large, carried)
 
 
 def _switch(folder: Path, fresh: Path) -> None:
@@ -227,8 +269,8 @@ def _switch(folder: Path, fresh: Path) -> None:
     pending.unlink(missing_ok=True)
     os.symlink(fresh.name, pending)
     os.replace(pending, link)
-    for old in folder.glob(f"{LIVE}-*"):
-        if old != fresh:
+    for old in [*folder.glob(f"{LIVE}-*"), *folder.glob(f"{SNAPSHOTS}-*")]:
+        if old not in (fresh, _snapshots_of(fresh)):
             shutil.rmtree(old, ignore_errors=True)
 
 

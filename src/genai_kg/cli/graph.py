@@ -114,9 +114,10 @@ def export(
                 "--with-imports writes RDF: turtle, ntriples, jsonld or rdfxml",
                 param_hint="--format",
             )
-        from ..store import open_store
+        from ..store import open_with_snapshots
 
-        files = store_file(open_store(_data_dir(data), store), chosen)
+        database, snapshots = open_with_snapshots(_data_dir(data), store)
+        files = store_file(database, chosen, snapshots)
     else:
         from ..build import build_dataset
 
