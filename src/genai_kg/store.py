@@ -106,7 +106,7 @@ def open_store(
 
     ``built``: the dataset already checked and built by the caller, if it has it.
     """
-    return open_with_snapshots(data, store, built)[0]
+    return _open_live(data, store, built)[0]
 
 
 def open_with_snapshots(
@@ -117,18 +117,25 @@ def open_with_snapshots(
     The snapshots (graph IRI -> file) are those of the very database opened, even if an
     import switches the store to a new one meanwhile.
     """
-    import pyoxigraph as ox
-
     from .snapshots import usable_snapshots
+
+    opened, database = _open_live(data, store, built)
+    return opened, usable_snapshots(_snapshots_of(database), opened)
+
+
+def _open_live(
+    data: Path, store: Path | None, built: Built | None
+) -> tuple[pyoxigraph.Store, Path]:
+    """Open the live database read-only; return it and the folder it was opened from."""
+    import pyoxigraph as ox
 
     folder = store_dir(data, store)
     ensure_curated(data, folder, built)
     database = (folder / LIVE).resolve()
     try:
-        opened = ox.Store.read_only(str(database))
+        return ox.Store.read_only(str(database)), database
     except OSError as exc:
         raise GenaiKgError(f"cannot open the store {folder}: {exc}") from None
-    return opened, usable_snapshots(_snapshots_of(database), opened)
 
 
 def _snapshots_of(database: Path) -> Path:
