@@ -28,7 +28,8 @@ from benchlib import append_section, machine  # noqa: E402 -- bench/ is on sys.p
 
 from genai_kg.importers import ImportResult  # noqa: E402
 from genai_kg.importers.oews import read_oews  # noqa: E402
-from genai_kg.importers.onet import FILES, read_onet  # noqa: E402
+from genai_kg.importers.onet import read_onet  # noqa: E402
+from genai_kg.importers.onet_release import FILES  # noqa: E402
 from genai_kg.paths import bundled  # noqa: E402
 from genai_kg.store import ensure_curated, import_graph, replace_graph  # noqa: E402
 

@@ -16,9 +16,7 @@ from genai_kg.importers import GRAPH_BASE
 from genai_kg.importers.esco import (
     ALT_LABEL,
     BROADER,
-    CONCEPTS_ZIP,
     DESCRIPTION,
-    FILES,
     ISCO_GROUP,
     MEMBER_OF_ISCO_GROUP,
     NOTATION,
@@ -27,13 +25,13 @@ from genai_kg.importers.esco import (
     RDF_TYPE,
     RELATED_ESSENTIAL_SKILL,
     RELATED_OPTIONAL_SKILL,
-    RELATIONS_ZIP,
     SKILL,
     SKILL_GROUP,
     SKILL_REUSE_LEVEL,
     SKILL_TYPE,
     read_esco,
 )
+from genai_kg.importers.esco_release import CONCEPTS_ZIP, FILES, RELATIONS_ZIP
 from genai_kg.store import replace_graph
 
 MINI = TESTS / "data" / "esco-mini"

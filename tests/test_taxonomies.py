@@ -145,7 +145,7 @@ def set_cell(path: Path, key_column: str, key: str, column: str, value: str) -> 
 
 def esco_zips(folder: Path) -> Path:
     """The mini release packed into the two zips as the ESCO portal names them."""
-    from genai_kg.importers.esco import FILES
+    from genai_kg.importers.esco_release import FILES
 
     folder.mkdir(parents=True, exist_ok=True)
     for archive in (ESCO_CONCEPTS_ZIP, ESCO_RELATIONS_ZIP):
