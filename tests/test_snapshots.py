@@ -279,3 +279,23 @@ def test_a_store_without_snapshots_gets_them_at_the_next_rebuild(runner, tmp_pat
     import_ok(runner, "oews", store)
     assert set(manifest(store)["graphs"]) == {GRAPH_BASE + "esco", GRAPH_BASE + "oews"}
     assert export_turtle(runner, store, tmp_path / "out.ttl") == dumped_from_database(store)
+
+
+def test_a_rebuild_announces_its_steps(tmp_path, rebuild_always):
+    from genai_kg.importers.esco import read_esco
+    from genai_kg.importers.onet import read_onet
+    from genai_kg.store import import_graph
+
+    store = tmp_path / "store"
+    steps: list[tuple[str, int, int]] = []
+    for read, release in ((read_esco, MINI["esco"]), (read_onet, MINI["onet"])):
+        result = read(release)
+        import_graph(TINY, store, result.graph, result.triples, lambda *step: steps.append(step))
+    announced = [stage for stage, done, total in steps if not done and not total]
+    assert announced == [
+        f"store: copying the graph <{CURATED_GRAPH}>",
+        f"store: writing Turtle snapshots of <{GRAPH_BASE}esco>",
+        f"store: copying the graph <{CURATED_GRAPH}>",
+        f"store: copying the graph <{GRAPH_BASE}esco>",
+        f"store: writing Turtle snapshots of <{GRAPH_BASE}esco>, <{GRAPH_BASE}onet>",
+    ]

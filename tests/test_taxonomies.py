@@ -8,6 +8,7 @@ the taxonomy queries' missing-import notes, and `export --with-imports`.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import shutil
@@ -259,6 +260,40 @@ def test_import_reports_and_loads_the_graph(runner, tmp_path, source):
     # CliRunner's stderr is not a terminal: no progress counter
     assert "\r" not in result.stderr
     assert "\x1b[" not in result.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal(monkeypatch):
+    from genai_kg.cli.taxonomies import _progress_printer
+
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    show = _progress_printer()
+    show("skills_en.csv", 10_000, 0)
+    show("Skills.xlsx", 5, 20)
+    show("store: writing Turtle snapshots of <g>", 0, 0)
+    assert terminal.getvalue().split("\r\x1b[K") == [
+        "",
+        "  skills_en.csv: 10,000 rows",
+        "  Skills.xlsx: [#####...............] 5/20 rows",
+        "  store: writing Turtle snapshots of <g> ...",
+    ]
+
+
+def test_import_shows_the_store_steps_of_a_rebuild(runner, tmp_path, monkeypatch, rebuild_always):
+    import genai_kg.cli.taxonomies
+
+    steps: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(
+        genai_kg.cli.taxonomies, "_progress_printer", lambda: lambda *step: steps.append(step)
+    )
+    import_ok(runner, "esco", tmp_path / "store")
+    assert any(stage.startswith("occupations_en.csv") for stage, _, _ in steps)  # the reader's
+    assert ("store: writing Turtle snapshots of <" + GRAPH_BASE + "esco>", 0, 0) in steps
 
 
 @pytest.mark.parametrize("mode", ["in-place", "rebuild"])

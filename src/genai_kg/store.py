@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog
 from .errors import GenaiKgError
+from .importers import Progress, no_progress
 from .paths import DATASET_FILES, atomic_write, cache_dir
 
 if TYPE_CHECKING:
@@ -178,11 +179,17 @@ IN_PLACE_LIMIT = 100_000
 
 
 def import_graph(
-    data: Path, folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
+    data: Path,
+    folder: Path,
+    graph_iri: str,
+    triples: Iterable[tuple[Any, Any, Any]],
+    progress: Progress = no_progress,
 ) -> int:
     """Replace the named graph ``graph_iri`` with ``triples``; return the graph's size.
 
     The size counts distinct triples, as the store keeps them (a release may repeat one).
+    ``progress(stage, 0, 0)`` announces the store's own steps of a rebuild (copying the
+    other graphs, writing snapshots), which take seconds for ESCO and O*NET.
 
     An error raised while the triples are produced (a corrupt release file) leaves the live
     database untouched: a small graph is only written once it is complete, a large one
@@ -201,7 +208,7 @@ def import_graph(
             database.flush()
             del database
         else:
-            _rebuild(folder, graph_iri, itertools.chain(head, iterator))
+            _rebuild(folder, graph_iri, itertools.chain(head, iterator), progress)
     return graph_size(folder, graph_iri)
 
 
@@ -216,12 +223,17 @@ def graph_size(folder: Path, graph_iri: str) -> int:
     return count_triples(ox.Store.read_only(str(folder / LIVE)), graph_iri)
 
 
-def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+def _rebuild(
+    folder: Path,
+    graph_iri: str,
+    triples: Iterable[tuple[Any, Any, Any]],
+    progress: Progress = no_progress,
+) -> None:
     """Build a new database: the live one's other graphs plus ``triples``; then switch to it."""
     folder.mkdir(parents=True, exist_ok=True)
     fresh = folder / f"{LIVE}-{time.time_ns()}"
     try:
-        _fill(fresh, folder / LIVE, graph_iri, triples)
+        _fill(fresh, folder / LIVE, graph_iri, triples, progress)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(_snapshots_of(fresh), ignore_errors=True)
@@ -230,7 +242,11 @@ def _rebuild(folder: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any
 
 
 def _fill(
-    fresh: Path, live_path: Path, graph_iri: str, triples: Iterable[tuple[Any, Any, Any]]
+    fresh: Path,
+    live_path: Path,
+    graph_iri: str,
+    triples: Iterable[tuple[Any, Any, Any]],
+    progress: Progress,
 ) -> None:
     """Fill the database ``fresh``: the live one's other graphs, then ``triples``; snapshot it."""
     import pyoxigraph as ox
@@ -245,6 +261,7 @@ def _fill(
         for graph in live.named_graphs():
             if graph.value == graph_iri:
                 continue
+            progress(f"store: copying the graph <{graph.value}>", 0, 0)
             if graph.value in snapshots:
                 carried[graph.value] = snapshots[graph.value]
                 database.bulk_load(
@@ -264,6 +281,8 @@ def _fill(
     }
     large = {graph: size for graph, size in sizes.items() if size > IN_PLACE_LIMIT}
     if large:
+        graphs = ", ".join(f"<{graph}>" for graph in sorted(large))
+        progress(f"store: writing Turtle snapshots of {graphs}", 0, 0)
         write_snapshots(database, _snapshots_of(fresh), large, carried)
 
 

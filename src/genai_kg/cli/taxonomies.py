@@ -34,6 +34,10 @@ def _progress_printer() -> Callable[[str, int, int], None]:
         return no_progress
 
     def show(stage: str, done: int, total: int) -> None:
+        if not done and not total:
+            sys.stderr.write(f"\r\x1b[K  {stage} ...")
+            sys.stderr.flush()
+            return
         if total:
             filled = min(20, 20 * done // total)
             amount = f"[{'#' * filled}{'.' * (20 - filled)}] {done:,}/{total:,} rows"
@@ -65,8 +69,10 @@ def import_(
     read = getattr(module, f"read_{source.value}")
     data_dir = _data_dir(data)
     started = time.perf_counter()
-    result = read(release, _progress_printer())
-    loaded = import_graph(data_dir, store_dir(data_dir, store), result.graph, result.triples)
+    progress = _progress_printer()
+    result = read(release, progress)
+    folder = store_dir(data_dir, store)
+    loaded = import_graph(data_dir, folder, result.graph, result.triples, progress)
     if sys.stderr.isatty():
         sys.stderr.write("\r\x1b[K")
     elapsed = time.perf_counter() - started

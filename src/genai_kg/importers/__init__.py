@@ -14,7 +14,8 @@ from typing import Any
 
 GRAPH_BASE = "https://w3id.org/genai-kg/graph/"
 
-#: ``progress(stage, done, total)``: called now and then while reading (total 0 if unknown).
+#: ``progress(stage, done, total)``: called now and then while reading (total 0 if unknown;
+#: done and total both 0 announce a step without a count).
 Progress = Callable[[str, int, int], None]
 
 
