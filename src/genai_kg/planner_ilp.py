@@ -1,0 +1,285 @@
+"""The planner's integer program on HiGHS, for catalogs too large for the search.
+
+One binary per relevant course, a cover row per gap skill and a support row per (course,
+required skill); cyclic support is cut lazily, the key is minimised one measure per stage,
+and LP reduced costs fix most courses out before each MIP. ``planner.py`` explains the
+method and picks it; this module only builds and solves the model.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from .planner import Problem
+
+_INF = float("inf")
+
+
+class IntegerProgram:
+    """The covering integer program on HiGHS, cut down by LP reduced costs.
+
+    One LP over every relevant course gives a lower bound L and reduced costs rc; a course with
+    L + rc > U cannot be in a plan whose primary is at most U (reduced-cost fixing), so each MIP
+    is built on the few courses that survive. Cyclic support is cut lazily.
+    """
+
+    def __init__(self, p: Problem, deadline: float) -> None:
+        import highspy
+        import numpy as np
+
+        self.p, self.deadline, self.np, self.hs = p, deadline, np, highspy
+        self.teachers = p.teachers()
+        # Rows are (plus, minus, lo, hi[, coefficients of plus]); minus coefficients are -1.
+        self.cover: list[tuple[Any, ...]] = [
+            (self.teachers[s], [], 1.0, _INF) for s in sorted(p.gap)
+        ]
+        self.support = [
+            [(self.teachers[s], [i], 0.0, _INF) for s in sorted(r)] for i, r in enumerate(p.req)
+        ]
+        self.cuts: list[tuple[Any, ...]] = []
+        self.lp: tuple[float, list[float]] | None = None
+
+    def _highs(
+        self, cols: list[int], extra: list[tuple[Any, ...]], cost: list[float], integer: bool
+    ) -> Any:
+        """A fresh HiGHS model on these columns; entries of other columns are dropped (x = 0)."""
+        np, hs = self.np, self.hs
+        h = _new_highs(hs)
+        for name, value in (
+            ("output_flag", False),
+            ("mip_rel_gap", 0.0),
+            ("mip_abs_gap", 1e-7),
+            ("threads", 1),
+        ):
+            h.setOptionValue(name, value)
+        n, pos = len(cols), {c: k for k, c in enumerate(cols)}
+        h.addVars(n, np.zeros(n), np.ones(n))
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
+        if integer:
+            h.changeColsIntegrality(
+                n, np.arange(n, dtype=np.int32), np.full(n, hs.HighsVarType.kInteger)
+            )
+        rows = [*self.cover, *(r for c in cols for r in self.support[c]), *self.cuts, *extra]
+        self._add(h, pos, rows, len(cols) == len(self.p.options))
+        return h, pos
+
+    def _add(
+        self, h: Any, pos: dict[int, int], rows: Sequence[tuple[Any, ...]], full: bool = False
+    ) -> None:
+        np = self.np
+        lo: list[float] = []
+        hi: list[float] = []
+        starts: list[int] = []
+        idx: list[int] = []
+        val: list[float] = []
+        for plus, minus, low, high, *coef in rows:
+            lo.append(low)
+            hi.append(high)
+            starts.append(len(idx))
+            if full and not coef:  # every column is in the model and positions are indices
+                idx += plus
+                idx += minus
+                val += [1.0] * len(plus)
+                val += [-1.0] * len(minus)
+                continue
+            weights = coef[0] if coef else [1.0] * len(plus)
+            entries = [(pos[c], w) for c, w in zip(plus, weights, strict=True) if c in pos] + [
+                (pos[c], -1.0) for c in minus if c in pos
+            ]
+            idx += [e[0] for e in entries]
+            val += [e[1] for e in entries]
+        h.addRows(
+            len(lo),
+            np.array(lo),
+            np.array(hi),
+            len(idx),
+            np.array(starts, dtype=np.int32),
+            np.array(idx, dtype=np.int32),
+            np.array(val, dtype=float),
+        )
+
+    def _cuts(self, held: set[str], stuck: list[int]) -> list[tuple[Any, ...]]:
+        """Rows forbidding the stuck set, and each cycle inside it, without outside support."""
+        p = self.p
+        missing = {i: p.req[i] - held for i in stuck}
+        edges = {
+            i: {d for s in missing[i] for d in self.teachers[s] if d in missing} for i in stuck
+        }
+
+        def reach(i: int) -> set[int]:
+            seen, todo = {i}, [i]
+            while todo:
+                for d in edges[todo.pop()] - seen:
+                    seen.add(d)
+                    todo.append(d)
+            return seen
+
+        reaches = {i: reach(i) for i in stuck}
+        groups = {frozenset(stuck)}
+        groups |= {frozenset(d for d in reaches[i] if i in reaches[d]) for i in stuck}
+        rows: list[tuple[Any, ...]] = []
+        for group in groups:
+            if len(group) < 2 and group != frozenset(stuck):
+                continue
+            need = set().union(*(missing[i] for i in group))
+            outside = sorted({d for s in need for d in self.teachers[s]} - group)
+            rows.append((sorted(group), outside, -_INF, len(group) - 1.0))
+        return rows
+
+    def _mip(
+        self, cols: list[int], stage: int, extra: list[tuple[Any, ...]], hint: list[int] | None
+    ) -> tuple[bool, list[int] | None, float]:
+        """Minimise one measure on these columns; return (proved, valid set or None, bound)."""
+        p, np = self.p, self.np
+        h, pos = self._highs(cols, extra, [p.weights[c][stage] for c in cols], True)
+        while True:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                return False, None, -_INF
+            h.setOptionValue("time_limit", max(left, 1e-3))
+            if hint is not None and all(c in pos for c in hint):
+                h.setSolution(
+                    len(hint), np.array([pos[c] for c in hint], dtype=np.int32), np.ones(len(hint))
+                )
+            h.run()
+            status, info = h.getModelStatus(), h.getInfo()
+            if status == self.hs.HighsModelStatus.kInfeasible:
+                return True, None, _INF
+            found = None
+            if info.primal_solution_status == 2:
+                x = h.getSolution().col_value
+                found = [c for c in cols if x[pos[c]] > 0.5]
+            if status != self.hs.HighsModelStatus.kOptimal:
+                dual = info.mip_dual_bound
+                return (
+                    False,
+                    found if found and p.covers(found) else None,
+                    (dual if math.isfinite(dual) else -_INF),
+                )
+            assert found is not None
+            held, stuck = p.stuck(found)
+            if not stuck:
+                return True, found, info.mip_dual_bound
+            cuts = self._cuts(held, stuck)
+            self.cuts += cuts  # valid for every plan: keep them for later models
+            self._add(h, pos, cuts)
+            hint = None
+
+    def _relax(
+        self, cols: list[int], stage: int, extra: list[tuple[Any, ...]]
+    ) -> tuple[float, list[float]] | None:
+        """The LP bound on one measure over these courses, and their reduced costs."""
+        p = self.p
+        if time.monotonic() >= self.deadline:
+            return None
+        h, _ = self._highs(cols, extra, [p.weights[c][stage] for c in cols], False)
+        h.setOptionValue("presolve", "off")  # ten times faster on these covering LPs
+        h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 1e-3))
+        h.run()
+        if h.getModelStatus() != self.hs.HighsModelStatus.kOptimal:
+            return None
+        return h.getInfo().objective_function_value, list(h.getSolution().col_dual)
+
+    def best(
+        self, incumbent: list[int] | None, extra: list[tuple[Any, ...]], above: float = -_INF
+    ) -> tuple[list[int] | None, bool, float]:
+        """Solve the stages in order; return the best set, whether proved, the primary bound.
+
+        Without an incumbent (alternatives), the window of reduced costs starts at ``above`` and
+        widens until the plan found is proved to lie inside it.
+        """
+        p, everything = self.p, list(range(len(self.p.options)))
+        if self.lp is None:
+            self.lp = self._relax(everything, 0, [])
+        if self.lp is None:
+            return incumbent, False, -_INF
+        low, rc = self.lp
+        if incumbent is not None:
+            return self._stages(list(range(len(rc))), incumbent, extra, self.lp)
+        step, limit = 0.0, max(above, low)
+        while True:
+            tol = 1e-7 * max(1.0, abs(limit))
+            cols = [c for c, r in enumerate(rc) if low + r <= limit + tol]
+            chosen, proved, bound = self._stages(cols, None, extra, None)
+            if not proved or len(cols) == len(rc):
+                break
+            if chosen is not None and math.fsum(p.weights[c][0] for c in chosen) <= limit + tol:
+                break
+            step = max(1.0, 2 * step, 0.05 * abs(limit))
+            limit += step
+        # Plans outside the window have a primary above the limit: the bound covers them too.
+        return chosen, proved, max(low, min(bound, limit))
+
+    def _stages(
+        self,
+        cols: list[int],
+        best: list[int] | None,
+        extra: list[tuple[Any, ...]],
+        relax: tuple[float, list[float]] | None,
+    ) -> tuple[list[int] | None, bool, float]:
+        """Minimise the three measures in turn, each bounded by the earlier optima."""
+        p, bound, extra = self.p, -_INF, list(extra)
+        for stage in range(3):
+            core_result = None
+            if len(cols) > 100:
+                # Reduced-cost fixing: a course with L + rc > U is in no plan of value <= U.
+                relax = relax or self._relax(cols, stage, extra)
+                if relax is not None:
+                    core = [c for c, r in zip(cols, relax[1], strict=True) if r <= 1e-9]
+                    core_result = (core, *self._mip(core, stage, extra, None))
+                    found = core_result[2]
+                    if found is not None and (best is None or p.key(found) < p.key(best)):
+                        best = found
+                if relax is not None and best is not None:
+                    value = math.fsum(p.weights[c][stage] for c in best)
+                    tol = 1e-7 * max(1.0, abs(value))
+                    cols = [
+                        c
+                        for c, r in zip(cols, relax[1], strict=True)
+                        if relax[0] + r <= value + tol
+                    ]
+            relax = None
+            if core_result is not None and core_result[1] and core_result[0] == cols:
+                proved, found, lower = core_result[1:]  # the window is the core: done already
+            else:
+                proved, found, lower = self._mip(cols, stage, extra, best)
+            if found is not None and (best is None or p.key(found) < p.key(best)):
+                best = found
+            if stage == 0:
+                bound = lower
+            if not proved or found is None:  # stopped, or infeasible in this window
+                return best, proved, bound
+            value = math.fsum(p.weights[c][stage] for c in found)
+            if stage == 0:
+                bound = value
+            weights = [p.weights[c][stage] for c in cols]
+            extra.append((cols, [], -_INF, value + 1e-9 * max(1.0, value), weights))
+        return best, True, bound
+
+
+def _new_highs(hs: Any) -> Any:
+    """Return a silent HiGHS instance.
+
+    highspy's public ``Highs()`` prints a banner on stdout as it is created, before any
+    option can turn output off (ERGO-Code/HiGHS#1702, #2749), which would corrupt
+    ``--format json``. The core class it wraps does not; where a release lacks it, the
+    public class is created with file descriptor 1 pointed at /dev/null for that moment.
+    """
+    core = getattr(getattr(hs, "_core", None), "_Highs", None)
+    if core is not None:
+        return core()
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), 1)
+            return hs.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
