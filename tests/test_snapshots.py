@@ -299,3 +299,17 @@ def test_a_rebuild_announces_its_steps(tmp_path, rebuild_always):
         f"store: copying the graph <{GRAPH_BASE}esco>",
         f"store: writing Turtle snapshots of <{GRAPH_BASE}esco>, <{GRAPH_BASE}onet>",
     ]
+
+
+def test_a_snapshot_removed_after_the_check_is_read_from_the_database(
+    runner, tmp_path, rebuild_always
+):
+    store = tmp_path / "store"
+    import_ok(runner, "esco", store)
+    snapshots = used_snapshots(store)
+    assert set(snapshots) == {GRAPH_BASE + "esco"}
+    snapshots[GRAPH_BASE + "esco"].unlink()  # as when an import drops the old database
+    database = ox.Store.read_only(str(store / "oxigraph"))
+    exported = store_file(database, ExportFormat.TURTLE, snapshots)["genai-kg.ttl"]
+    del database
+    assert exported == dumped_from_database(store)

@@ -229,7 +229,10 @@ def store_file(
 
         def part(graph_iri: str) -> bytes:
             if graph_iri in ready:
-                return ready[graph_iri].read_bytes()
+                try:
+                    return ready[graph_iri].read_bytes()
+                except OSError:  # removed meanwhile (an import switched databases): read it
+                    pass
             return dump_graph(store, graph_iri, fmt)
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
