@@ -245,3 +245,16 @@ def test_golden_graph() -> None:
             f"in built graph only:\n{_dump(in_built)}\n"
             f"in golden file only:\n{_dump(in_golden)}"
         )
+
+
+def test_prefixes_name_the_standard_vocabularies() -> None:
+    from rdflib.namespace import OWL, RDFS
+
+    from genai_kg.namespaces import ID_BASE, PREFIX_IRIS
+    from genai_kg.rdf import PREFIXES
+
+    assert {prefix: str(namespace) for prefix, namespace in PREFIXES.items()} == PREFIX_IRIS
+    standard = {"skos": SKOS, "dct": DCTERMS, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
+    for prefix, namespace in standard.items():
+        assert PREFIX_IRIS[prefix] == str(namespace), prefix
+    assert PREFIX_IRIS["course"] == str(entity_iri("course", "x"))[:-1] == ID_BASE + "course/"

@@ -18,6 +18,8 @@ PREFIX_IRIS = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
-    **{kind: f"{ID_BASE}{kind}/" for kind in ("role", "skill", "tool", "provider", "course")},
-    "source": ID_BASE + "source/",
+    **{
+        kind: f"{ID_BASE}{kind}/"
+        for kind in ("role", "skill", "tool", "provider", "course", "source")
+    },
 }
