@@ -18,7 +18,6 @@ import pytest
 from tests.conftest import TINY
 from tests.test_taxonomies import (
     MINI,
-    databases,
     do_import,
     graph_quads,
     import_ok,
@@ -234,22 +233,27 @@ def test_a_graph_changed_outside_genai_kg_is_read_from_the_database(
     assert (extra.subject, extra.predicate, extra.object) in triples_of(exported)
 
 
-def test_an_in_place_replace_drops_the_snapshot(runner, tmp_path, monkeypatch):
+def test_a_small_import_carries_the_other_snapshots_and_drops_its_own(
+    runner, tmp_path, monkeypatch
+):
     store = tmp_path / "store"
     monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 10)
     import_ok(runner, "esco", store)
-    assert GRAPH_BASE + "esco" in manifest(store)["graphs"]
-    monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 100_000)
-    live = databases(store)
-    release = shutil.copytree(MINI["esco"], tmp_path / "esco")
-    rewrite_csv(release / "occupations_en.csv", lambda rows: rows[:-1])
-    import_ok_from(runner, release, store)
-    assert databases(store) == live  # replaced in place
-    assert GRAPH_BASE + "esco" not in manifest(store)["graphs"]
-    assert not (live_snapshots(store) / "esco.ttl").exists()
+    import_ok(runner, "onet", store)
+    assert set(manifest(store)["graphs"]) == {GRAPH_BASE + "esco", GRAPH_BASE + "onet"}
+    inode = (live_snapshots(store) / "esco.ttl").stat().st_ino
+    # the mini ESCO graph (1,761 triples) is now large, the mini O*NET one (1,331) small
+    monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 1_500)
+    release = shutil.copytree(MINI["onet"], tmp_path / "onet")
+    titles = release / "Alternate Titles.txt"
+    titles.write_text("".join(titles.read_text().splitlines(keepends=True)[:-1]))
+    result = do_import(runner, "onet", release, store)
+    assert result.exit_code == 0, result.output
+    assert set(manifest(store)["graphs"]) == {GRAPH_BASE + "esco"}
+    assert not (live_snapshots(store) / "onet.ttl").exists()
+    assert (live_snapshots(store) / "esco.ttl").stat().st_ino == inode  # carried by a link
     exported = export_turtle(runner, store, tmp_path / "out.ttl")
     assert exported == dumped_from_database(store)
-    assert triples_of(exported) >= graph_quads(store, "esco")
 
 
 def test_the_curated_graph_is_always_read_from_the_database(

@@ -21,6 +21,7 @@ import pytest
 from tests.conftest import REPO, SHARED_DATASETS, TESTS, TINY
 from typer.testing import CliRunner
 
+import genai_kg.store
 from genai_kg.cli import app
 from genai_kg.export import ExportFormat, store_file
 from genai_kg.store import CURATED_GRAPH, GRAPH_BASE
@@ -319,14 +320,22 @@ def test_rebuild_path_switches_the_link_to_one_database(runner, tmp_path, rebuil
     assert len(seen) == 4  # every import built a new database and dropped the old one
 
 
-def test_small_import_replaces_in_place(runner, tmp_path):
+def test_small_import_updates_a_linked_copy(runner, tmp_path, monkeypatch):
     store = tmp_path / "store"
     import_ok(runner, "esco", store)
-    live = databases(store)
-    assert len(live) == 1
-    import_ok(runner, "oews", store)
-    import_ok(runner, "esco", store)
-    assert databases(store) == live  # same database folder: no rebuild for small graphs
+    esco = graph_quads(store, "esco")
+
+    def no_reload(*args: object) -> None:
+        raise AssertionError("a small import loaded a database from scratch")
+
+    monkeypatch.setattr(genai_kg.store, "_fill", no_reload)
+    seen = {databases(store)[0].name}
+    for source in ("oews", "onet", "oews"):
+        import_ok(runner, source, store)
+        assert_one_live_database(store)  # a new database, switched in; the old one dropped
+        seen.add(databases(store)[0].name)
+        assert graph_quads(store, "esco") == esco
+    assert len(seen) == 4
 
 
 # --- a failed import leaves the store as it was -------------------------------------------

@@ -108,18 +108,6 @@ def write_snapshots(
     atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
-def forget_snapshot(folder: Path, graph_iri: str) -> None:
-    """Drop the snapshot of ``graph_iri`` from ``folder`` before its graph changes in place."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        entry = manifest["graphs"].pop(graph_iri)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return
-    atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
-    if isinstance(entry, dict) and isinstance(entry.get("file"), str):
-        (folder / entry["file"]).unlink(missing_ok=True)
-
-
 def _file_name(graph_iri: str, hashed: bool = False) -> str:
     """Return a file name for the graph: its last path segment, else a hash of its IRI.
 
