@@ -39,4 +39,4 @@ def runner() -> CliRunner:
 @pytest.fixture
 def rebuild_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force every import through the rebuild path (a new database, snapshots, the switch)."""
-    monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 10)
+    monkeypatch.setattr(genai_kg.store, "UPDATE_LIMIT", 10)

@@ -1,6 +1,6 @@
 """Turtle snapshots of the store's large graphs (snapshots.py) and the exports that copy them.
 
-The mini releases are small, so ``rebuild_always`` lowers the in-place limit: every import
+The mini releases are small, so ``rebuild_always`` lowers the update limit: every import
 then builds a new database and snapshots its graphs, as the real ESCO and O*NET imports do.
 The contract under test: an export that copies snapshots gives the very bytes of an export
 that reads the database, and a snapshot that no longer matches its graph is never used.
@@ -119,7 +119,7 @@ def test_small_graphs_are_not_snapshotted(runner, tmp_path):
     store = tmp_path / "store"
     for source in ("esco", "onet", "oews"):
         import_ok(runner, source, store)
-    assert snapshot_folders(store) == []  # every graph is under the in-place limit
+    assert snapshot_folders(store) == []  # every graph is under the update limit
     exported = export_turtle(runner, store, tmp_path / "out.ttl")
     assert exported == dumped_from_database(store)
 
@@ -237,13 +237,13 @@ def test_a_small_import_carries_the_other_snapshots_and_drops_its_own(
     runner, tmp_path, monkeypatch
 ):
     store = tmp_path / "store"
-    monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 10)
+    monkeypatch.setattr(genai_kg.store, "UPDATE_LIMIT", 10)
     import_ok(runner, "esco", store)
     import_ok(runner, "onet", store)
     assert set(manifest(store)["graphs"]) == {GRAPH_BASE + "esco", GRAPH_BASE + "onet"}
     inode = (live_snapshots(store) / "esco.ttl").stat().st_ino
     # the mini ESCO graph (1,761 triples) is now large, the mini O*NET one (1,331) small
-    monkeypatch.setattr(genai_kg.store, "IN_PLACE_LIMIT", 1_500)
+    monkeypatch.setattr(genai_kg.store, "UPDATE_LIMIT", 1_500)
     release = shutil.copytree(MINI["onet"], tmp_path / "onet")
     titles = release / "Alternate Titles.txt"
     titles.write_text("".join(titles.read_text().splitlines(keepends=True)[:-1]))

@@ -1,6 +1,6 @@
 """End-to-end tests of the taxonomy features through the CLI.
 
-`genai-kg import esco|onet|oews`, the store's named graphs (in-place and rebuild paths),
+`genai-kg import esco|onet|oews`, the store's named graphs (update and rebuild paths),
 `validate` checking `match` links against the imports, `show` with official counterparts,
 the taxonomy queries' missing-import notes, and `export --with-imports`.
 """
@@ -290,7 +290,7 @@ def test_import_shows_the_store_steps_of_a_rebuild(runner, tmp_path, monkeypatch
     assert ("store: writing Turtle snapshots of <" + GRAPH_BASE + "esco>", 0, 0) in steps
 
 
-@pytest.mark.parametrize("mode", ["in-place", "rebuild"])
+@pytest.mark.parametrize("mode", ["update", "rebuild"])
 def test_import_twice_is_idempotent_and_leaves_other_graphs(runner, tmp_path, request, mode):
     if mode == "rebuild":
         request.getfixturevalue("rebuild_always")
@@ -438,7 +438,7 @@ BREAKAGES = {
 }
 
 
-@pytest.mark.parametrize("mode", ["in-place", "rebuild"])
+@pytest.mark.parametrize("mode", ["update", "rebuild"])
 @pytest.mark.parametrize(
     ("source", "breakage"),
     [

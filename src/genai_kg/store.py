@@ -180,7 +180,7 @@ def ensure_curated(data: Path, folder: Path, built: Built | None = None) -> None
 
 #: Graphs up to this many triples are replaced by one SPARQL update in a linked copy of the
 #: live database; larger ones by loading a new one (deleting a large graph costs more).
-IN_PLACE_LIMIT = 100_000
+UPDATE_LIMIT = 100_000
 
 
 def import_graph(
@@ -202,9 +202,9 @@ def import_graph(
     """
     ensure_curated(data, folder)
     iterator = iter(triples)
-    head = list(itertools.islice(iterator, IN_PLACE_LIMIT + 1))
+    head = list(itertools.islice(iterator, UPDATE_LIMIT + 1))
     with writer_lock(folder):
-        if len(head) <= IN_PLACE_LIMIT and graph_size(folder, graph_iri) <= IN_PLACE_LIMIT:
+        if len(head) <= UPDATE_LIMIT and graph_size(folder, graph_iri) <= UPDATE_LIMIT:
             _update(folder, graph_iri, head, progress)
         else:
             _rebuild(folder, graph_iri, itertools.chain(head, iterator), progress)
@@ -330,7 +330,7 @@ def _finish(
         for graph in database.named_graphs()
         if graph.value != CURATED_GRAPH
     }
-    large = {graph: size for graph, size in sizes.items() if size > IN_PLACE_LIMIT}
+    large = {graph: size for graph, size in sizes.items() if size > UPDATE_LIMIT}
     if large:
         graphs = ", ".join(f"<{graph}>" for graph in sorted(large))
         progress(f"store: writing Turtle snapshots of {graphs}", 0, 0)
@@ -385,7 +385,7 @@ def replace_graph(
     One SPARQL update drops the old graph and inserts the new triples (written in N-Triples
     syntax, every term escaped by pyoxigraph): readers see the old graph or the new, never
     half, and an error while the triples are produced changes nothing. Meant for graphs up
-    to ``IN_PLACE_LIMIT`` triples; ``import_graph`` picks the way for larger ones.
+    to ``UPDATE_LIMIT`` triples; ``import_graph`` picks the way for larger ones.
     """
     body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
     store.update(
