@@ -500,3 +500,24 @@ def test_sparqlwrapper_client(server: Server, reference: ox.Store) -> None:
     want = {tuple(term.value for term in row) for row in expected(reference, ROLES)}
     assert got == want
     assert json.dumps(payload)  # plain JSON all the way
+
+
+def test_workers_follow_the_store_to_a_new_database(tmp_path: Path) -> None:
+    """An import while the server runs switches the store; every worker answers from it."""
+    onet = Path(__file__).parent / "data" / "onet-mini"
+    server = _start(tmp_path)
+    try:
+        before = quad_count(server)
+        for _ in range(2):  # the second import drops the database the workers first opened
+            imported = subprocess.run(
+                [genai_kg_program(), "import", "onet", str(onet)]
+                + ["--data", str(TINY), "--store", str(tmp_path / "store")],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert imported.returncode == 0, imported.stderr
+            counts = {quad_count(server) for _ in range(6)}  # more requests than workers
+            assert len(counts) == 1 and counts.pop() > before
+    finally:
+        _stop(server.process)

@@ -2,7 +2,9 @@
 
 Queries run in a pool of worker processes, each with the store open read-only, so that a
 slow query stalls neither the server nor other queries, and a query past its time limit
-is stopped for real: its worker is killed and replaced. Every query passes the same check
+is stopped for real: its worker is killed and replaced. Workers follow the store to the new
+database an import switches it to, so the server answers from imports made while it runs.
+Every query passes the same check
 as the CLI (no SERVICE, LOAD, updates or FROM outside the store); results are capped;
 errors tell the client what was wrong with its query and nothing about the server.
 """
@@ -49,13 +51,20 @@ def _work(store_path: str, connection: Connection) -> None:
     from .results import format_result
     from .sparql import run_query
 
-    store = ox.Store.read_only(store_path)
+    # The store path is a link that each import switches to a new database (and the old one
+    # is then removed): follow it before every query, so that answers come from the live one.
+    link = Path(store_path)
+    opened = link.resolve()
+    store = ox.Store.read_only(str(opened))
     while True:
         try:
             text, fmt, limit = connection.recv()
         except EOFError:
             return
         try:
+            live = link.resolve()
+            if live != opened:
+                store, opened = ox.Store.read_only(str(live)), live
             result = run_query(store, text, limit=limit)
             body = format_result(result, fmt)
             kind = GRAPH_TYPE if result.kind == "graph" else fmt
