@@ -1,12 +1,11 @@
 """A read-only SPARQL 1.1 Protocol endpoint at ``/sparql`` over the embedded store.
 
-Queries run in a pool of worker processes, each with the store open read-only, so that a
-slow query stalls neither the server nor other queries, and a query past its time limit
-is stopped for real: its worker is killed and replaced. Workers follow the store to the new
-database an import switches it to, so the server answers from imports made while it runs.
-Every query passes the same check
-as the CLI (no SERVICE, LOAD, updates or FROM outside the store); results are capped;
-errors tell the client what was wrong with its query and nothing about the server.
+Queries run in a pool of worker processes, each with the store open read-only, so that a slow
+query stalls neither the server nor other queries, and a query past its time limit is stopped
+for real: its worker is killed and replaced. Workers follow the store to the new database an
+import switches it to, so the server answers from imports made while it runs. Every query
+passes the same check as the CLI (no SERVICE, LOAD, updates or FROM outside the store); results
+are capped; errors tell the client what was wrong with its query and nothing about the server.
 """
 
 from __future__ import annotations
