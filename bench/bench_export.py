@@ -31,7 +31,7 @@ from genai_kg.importers.oews import read_oews
 from genai_kg.importers.onet import read_onet
 from genai_kg.paths import bundled
 from genai_kg.snapshots import usable_snapshots
-from genai_kg.store import ensure_curated, import_graph
+from genai_kg.store import ensure_curated, import_graph, snapshot_folder
 
 HERE = Path(__file__).resolve().parent
 DATASETS = HERE.parent.parent / "shared" / "datasets"
@@ -64,7 +64,7 @@ def main() -> None:
             triples = build(folder, full)
             database = (folder / "oxigraph").resolve()
             store = ox.Store.read_only(str(database))
-            snapshots_folder = database.with_name(database.name.replace("oxigraph", "snapshots"))
+            snapshots_folder = snapshot_folder(database)
             baseline, inside, outside, size = [], [], [], 0
             for run in range(args.runs):
                 started = time.perf_counter()

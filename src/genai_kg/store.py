@@ -123,7 +123,7 @@ def open_with_snapshots(
     from .snapshots import usable_snapshots
 
     opened, database = _open_live(data, store, built)
-    return opened, usable_snapshots(_snapshots_of(database), opened)
+    return opened, usable_snapshots(snapshot_folder(database), opened)
 
 
 def _open_live(
@@ -141,8 +141,12 @@ def _open_live(
         raise GenaiKgError(f"cannot open the store {folder}: {exc}") from None
 
 
-def _snapshots_of(database: Path) -> Path:
-    """Return the snapshot folder of the database folder ``oxigraph-<stamp>``."""
+def snapshot_folder(database: Path) -> Path:
+    """Return the snapshot folder of the database folder ``oxigraph-<stamp>``.
+
+    >>> snapshot_folder(Path("store/oxigraph-17")).name
+    'snapshots-17'
+    """
     return database.with_name(database.name.replace(LIVE, SNAPSHOTS, 1))
 
 
@@ -250,7 +254,7 @@ def _new_database(folder: Path) -> Iterator[Path]:
         yield fresh
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(_snapshots_of(fresh), ignore_errors=True)
+        shutil.rmtree(snapshot_folder(fresh), ignore_errors=True)
         raise
     _switch(folder, fresh)
 
@@ -265,13 +269,10 @@ def _fill(
     """Fill the database ``fresh``: the live one's other graphs, then ``triples``."""
     import pyoxigraph as ox
 
-    from .snapshots import usable_snapshots
-
     database = _open_writable(fresh)
     carried: dict[str, Path] = {}
     if live_path.is_dir():
-        live = ox.Store.read_only(str(live_path.resolve()))
-        snapshots = usable_snapshots(_snapshots_of(live_path.resolve()), live)
+        live, snapshots = _live_and_snapshots(live_path)
         for graph in live.named_graphs():
             if graph.value == graph_iri:
                 continue
@@ -297,19 +298,25 @@ def _replace_in_copy(
     progress: Progress,
 ) -> None:
     """Make ``fresh`` a linked copy of the live database with ``graph_iri`` replaced."""
-    import pyoxigraph as ox
-
-    from .snapshots import usable_snapshots
-
-    live = ox.Store.read_only(str(live_path.resolve()))
+    live, snapshots = _live_and_snapshots(live_path)
     live.backup(str(fresh))  # hard links to the live database's immutable files
-    snapshots = usable_snapshots(_snapshots_of(live_path.resolve()), live)
     del live
     database = _open_writable(fresh)
     replace_graph(database, graph_iri, triples)
     database.flush()
     carried = {graph: path for graph, path in snapshots.items() if graph != graph_iri}
     _finish(database, fresh, carried, progress)
+
+
+def _live_and_snapshots(live_path: Path) -> tuple[pyoxigraph.Store, dict[str, Path]]:
+    """Open the live database read-only, with the snapshots that still match it."""
+    import pyoxigraph as ox
+
+    from .snapshots import usable_snapshots
+
+    database = live_path.resolve()
+    live = ox.Store.read_only(str(database))
+    return live, usable_snapshots(snapshot_folder(database), live)
 
 
 def _finish(
@@ -334,7 +341,7 @@ def _finish(
     if large:
         graphs = ", ".join(f"<{graph}>" for graph in sorted(large))
         progress(f"store: writing Turtle snapshots of {graphs}", 0, 0)
-        write_snapshots(database, _snapshots_of(fresh), large, carried)
+        write_snapshots(database, snapshot_folder(fresh), large, carried)
 
 
 def _switch(folder: Path, fresh: Path) -> None:
@@ -347,7 +354,7 @@ def _switch(folder: Path, fresh: Path) -> None:
     os.symlink(fresh.name, pending)
     os.replace(pending, link)
     for old in [*folder.glob(f"{LIVE}-*"), *folder.glob(f"{SNAPSHOTS}-*")]:
-        if old not in (fresh, _snapshots_of(fresh)):
+        if old not in (fresh, snapshot_folder(fresh)):
             shutil.rmtree(old, ignore_errors=True)
 
 
