@@ -119,7 +119,8 @@ def format_description(description: dict[str, Any]) -> str:
         bounds = (
             f"{money(band.get('min'), band['currency'])}-{money(band.get('max'), band['currency'])}"
         )
-        scope = f"{band['level']}, {band['region']} {band['year']}"
+        place = f", {band['region']}" if band.get("region") else ""
+        scope = f"{band['level']}{place} {band['year']}"
         lines.append(f"  salary ({scope}): {bounds}  [{band['source']}]")
     for row in description.get("counterparts", []):
         figures = [

@@ -104,6 +104,13 @@ class CareerLevel(enum.StrEnum):
     ANY = "any"
 
 
+class CostPer(enum.StrEnum):
+    """How a course's cost is paid: once, or for each month of study (a subscription)."""
+
+    COURSE = "course"
+    MONTH = "month"
+
+
 class MatchRelation(enum.StrEnum):
     EXACT = "exact"
     CLOSE = "close"
@@ -189,8 +196,10 @@ class Salary(_Model):
     level: Annotated[CareerLevel, Strict(False)]
     min: Amount | None = None
     max: Amount | None = None
+    #: The source says "or more" after the max: the max is where it stops counting.
+    or_more: bool = False
     currency: Currency
-    region: Text
+    region: Text | None = None
     year: int = Field(ge=1900, le=2100)
     source: Id
 
@@ -200,6 +209,8 @@ class Salary(_Model):
             raise ValueError("give at least one of min and max")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        if self.or_more and self.max is None:
+            raise ValueError("or_more qualifies the max: give max, or drop or_more")
         return self
 
 
@@ -220,6 +231,7 @@ class Role(_Model):
 class Cost(_Model):
     amount: Amount
     currency: Currency
+    per: Annotated[CostPer, Strict(False)] = CostPer.COURSE
     note: Text | None = None
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from .models import Course, Dataset, Match, Provider, Role, Skill, Source, Tool
+from .models import CostPer, Course, Dataset, Match, Provider, Role, Skill, Source, Tool
 from .namespaces import ID_BASE, PREFIX_IRIS
 
 GKG = Namespace(PREFIX_IRIS["gkg"])
@@ -210,8 +210,11 @@ def _add_role(graph: Graph, role: Role) -> None:
             graph.add((band, SCHEMA.minValue, _number(salary.min)))
         if salary.max is not None:
             graph.add((band, SCHEMA.maxValue, _number(salary.max)))
+        if salary.or_more:
+            graph.add((band, GKG.orMore, Literal(True)))
         graph.add((band, SCHEMA.currency, Literal(salary.currency)))
-        graph.add((band, GKG.region, Literal(salary.region)))
+        if salary.region is not None:
+            graph.add((band, GKG.region, Literal(salary.region)))
         graph.add((band, GKG.year, Literal(salary.year, datatype=XSD.integer)))
         graph.add((band, DCTERMS.source, entity_iri("source", salary.source)))
 
@@ -232,6 +235,8 @@ def _add_course(graph: Graph, course: Course) -> None:
         graph.add((offer, RDF.type, SCHEMA.Offer))
         graph.add((offer, SCHEMA.price, _number(course.cost.amount)))
         graph.add((offer, SCHEMA.priceCurrency, Literal(course.cost.currency)))
+        if course.cost.per is not CostPer.COURSE:
+            graph.add((offer, GKG.pricePer, Literal(course.cost.per.value)))
         if course.cost.note:
             graph.add((offer, SCHEMA.description, _text(course.cost.note)))
     if course.rating is not None:
