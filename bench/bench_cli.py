@@ -1,6 +1,11 @@
 """Cold start of the CLI: a fresh process per run, next to Python's own start in the same run.
 
-Run: .venv/bin/python bench/bench_cli.py [--runs 21] [--append]
+Run: .venv/bin/python bench/bench_cli.py [--runs 21] [--append] [--against TREE]
+
+``--against TREE`` (another checkout, e.g. ``git worktree add /tmp/old HEAD~1``) adds
+``genai-kg path`` run from TREE's ``src/`` and from this tree's, both as
+``python -c 'from genai_kg.cli import app; app()'`` with ``PYTHONPATH`` set, interleaved in
+the same rounds: a before/after comparison on the same noisy machine.
 
 Each round runs every command once, in turn, so that machine noise hits all of them alike;
 the table gives medians and 90th percentiles of wall time. The store is built before the
@@ -11,6 +16,7 @@ sees on every later call.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -24,9 +30,26 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 
-def commands(store: str) -> dict[str, list[str]]:
+SRC = HERE.parent / "src"
+PATH_ARGS = ["path", "Data Analyst", "MLOps Engineer"]
+
+
+def tree_command(src: Path, store: str) -> list[str]:
+    """``genai-kg path`` run from the package in ``src`` (used with ``PYTHONPATH=src``)."""
+    code = "import sys; sys.argv[0] = 'genai-kg'; from genai_kg.cli import app; app()"
+    return [sys.executable, "-c", code, *PATH_ARGS, "--store", store, f"#src={src}"]
+
+
+def commands(store: str, against: Path | None = None) -> dict[str, list[str]]:
     genai_kg = str(BIN / "genai-kg")
+    trees = {}
+    if against is not None:
+        trees = {
+            f"path from {against} (PYTHONPATH)": tree_command(against / "src", store + "-old"),
+            "path from this tree (PYTHONPATH)": tree_command(SRC, store + "-new"),
+        }
     return {
+        **trees,
         "python -c pass": [sys.executable, "-c", "pass"],
         'python -c "import typer"': [sys.executable, "-c", "import typer"],
         'genai-kg path "Data Analyst" "MLOps Engineer"': [
@@ -53,8 +76,14 @@ def commands(store: str) -> dict[str, list[str]]:
 
 
 def timed(argv: list[str]) -> float:
+    env = None
+    if argv[-1].startswith("#src="):  # a tree_command: its source folder goes on PYTHONPATH
+        env = {**os.environ, "PYTHONPATH": argv[-1].removeprefix("#src=")}
+        argv = argv[:-1]
     started = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     return time.perf_counter() - started
 
 
@@ -62,12 +91,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--append", action="store_true", help="append the table to RESULTS.md")
+    parser.add_argument("--against", type=Path, help="another checkout to compare `path` with")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         store = str(Path(scratch) / "store")
-        first = timed(commands(store)['genai-kg path "Data Analyst" "MLOps Engineer"'])
-        timed(commands(store)["genai-kg sparql role-skills"])  # builds the database once
-        table = commands(store)
+        table = commands(store, args.against)
+        first = timed(table['genai-kg path "Data Analyst" "MLOps Engineer"'])
+        timed(table["genai-kg sparql role-skills"])  # builds the database once
+        for name, argv in table.items():
+            if "PYTHONPATH" in name:
+                timed(argv)  # each tree builds its own catalog once
         samples: dict[str, list[float]] = {name: [] for name in table}
         for _ in range(args.runs):
             for name, argv in table.items():
@@ -75,7 +108,7 @@ def main() -> None:
     baseline = statistics.median(samples["python -c pass"])
     lines = [
         f"Cold CLI start, {args.runs} rounds, {time.strftime('%Y-%m-%d')}, {machine()}.",
-        f"`bench/bench_cli.py --runs {args.runs}`; "
+        f"`bench/bench_cli.py {' '.join(sys.argv[1:])}`; "
         f"first run (builds the store): {first * 1000:.0f} ms.",
         "",
         "| command | median ms | p90 ms | median minus `python -c pass` |",

@@ -25,13 +25,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from benchlib import append_section  # noqa: E402 -- bench/ is on sys.path as a script
 
-from genai_kg.export import ExportFormat, store_file
+from genai_kg.graph.export import ExportFormat, store_file
 from genai_kg.importers.esco import read_esco
 from genai_kg.importers.oews import read_oews
 from genai_kg.importers.onet import read_onet
 from genai_kg.paths import bundled
-from genai_kg.snapshots import usable_snapshots
-from genai_kg.store import ensure_curated, import_graph, snapshot_folder
+from genai_kg.store.database import ensure_curated, import_graph
+from genai_kg.store.replace import snapshot_folder
+from genai_kg.store.snapshots import usable_snapshots
 
 HERE = Path(__file__).resolve().parent
 DATASETS = HERE.parent.parent / "shared" / "datasets"

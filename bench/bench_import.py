@@ -71,7 +71,7 @@ def child_import(source: str, store_dir: str) -> dict[str, float]:
     from pathlib import Path
 
     from genai_kg.paths import bundled
-    from genai_kg.store import ensure_curated, import_graph
+    from genai_kg.store.database import ensure_curated, import_graph
 
     folder = Path(store_dir)
     ensure_curated(bundled("data"), folder)
@@ -87,7 +87,7 @@ def child_bulk(source: str, store_dir: str, ntriples: str) -> dict[str, float]:
     """In a child: bulk-load the N-Triples file into a fresh store at ``store_dir``."""
     import pyoxigraph as ox
 
-    from genai_kg.importers import GRAPH_BASE
+    from genai_kg.graph.namespaces import GRAPH_BASE
 
     started = time.perf_counter()
     store = ox.Store(store_dir)

@@ -31,7 +31,8 @@ from genai_kg.importers.oews import read_oews  # noqa: E402
 from genai_kg.importers.onet import read_onet  # noqa: E402
 from genai_kg.importers.onet_release import FILES  # noqa: E402
 from genai_kg.paths import bundled  # noqa: E402
-from genai_kg.store import ensure_curated, import_graph, replace_graph  # noqa: E402
+from genai_kg.store.database import ensure_curated, import_graph  # noqa: E402
+from genai_kg.store.replace import replace_graph  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## O*NET and OEWS import"

@@ -23,13 +23,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchlib import append_section, machine  # noqa: E402 -- bench/ is on sys.path as a script
 
-from genai_kg.planner import (  # noqa: E402
-    CourseOption,
-    Measure,
-    Plan,
-    greedy_plan,
-    plan_path,
-)
+from genai_kg.plan.planner import greedy_plan, plan_path  # noqa: E402
+from genai_kg.plan.problem import CourseOption, Measure, Plan  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 

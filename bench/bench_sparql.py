@@ -142,13 +142,13 @@ def rss_mb(key: str = "VmRSS") -> float:
 def build_store(folder: Path, synthetic: bool) -> str:
     """Build the store at ``folder``; return a sentence saying what it holds."""
     from genai_kg.paths import bundled
-    from genai_kg.store import ensure_curated, import_graph
+    from genai_kg.store.database import ensure_curated, import_graph
 
     data = bundled("data")
     started = time.perf_counter()
     ensure_curated(data, folder)
     if synthetic:
-        from genai_kg.importers import GRAPH_BASE
+        from genai_kg.graph.namespaces import GRAPH_BASE
 
         count = import_graph(data, folder, GRAPH_BASE + "esco", synthetic_esco(folder))
         parts = [f"synthetic ESCO-shaped graph (seed 2026): {count:,} triples"]
@@ -179,7 +179,7 @@ def synthetic_esco(folder: Path, occupations: int = 10_000, skills: int = 40_000
     """
     import pyoxigraph as ox
 
-    from genai_kg.store import LIVE
+    from genai_kg.store.replace import LIVE
 
     esco, skos, dct = (
         "http://data.europa.eu/esco/model#",
@@ -269,7 +269,7 @@ class Job:
 
 
 def jobs_from_queries() -> list[Job]:
-    from genai_kg.sparql import bind_params, list_queries
+    from genai_kg.query.sparql import bind_params, list_queries
 
     jobs = []
     for query in list_queries():
@@ -312,8 +312,9 @@ def bench_pyoxigraph(store: Any, jobs: list[Job], runs: int) -> dict[str, float]
     """Time every job as genai-kg, raw pyoxigraph and raw + row collection, interleaved."""
     import pyoxigraph as ox
 
-    from genai_kg import sparql
-    from genai_kg.sparql import check_query, run_query
+    from genai_kg.query import sparql
+    from genai_kg.query.check import check_query
+    from genai_kg.query.sparql import run_query
 
     def variants(job: Job) -> dict[str, Callable[[], int]]:
         variables = {ox.Variable(name): term for name, term in job.bindings.items()}
@@ -785,7 +786,7 @@ def main() -> None:
         print(f"{DATASETS} is absent: using a synthetic ESCO-shaped graph", file=sys.stderr)
 
     from genai_kg.paths import bundled
-    from genai_kg.store import open_store
+    from genai_kg.store.database import open_store
 
     info = machine_info()
     load_start = load_average()

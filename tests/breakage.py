@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from genai_kg.dataset.checks import parse_dataset
+from genai_kg.dataset.load import load_dataset
+from genai_kg.dataset.models import Dataset
 from genai_kg.errors import DataError
-from genai_kg.load import load_dataset
-from genai_kg.models import Dataset, parse_dataset
 
 _WHERE = re.compile(r"(?P<file>[^:\n]+?)(?::(?P<line>\d+))?: (?P<rest>.*)", re.S)
 

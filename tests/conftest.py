@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import genai_kg.store
-from genai_kg.build import Built, build_dataset
+import genai_kg.store.replace
+from genai_kg.graph.build import Built, build_dataset
 
 TESTS = Path(__file__).parent
 TINY = TESTS / "data" / "tiny"
@@ -39,4 +39,4 @@ def runner() -> CliRunner:
 @pytest.fixture
 def rebuild_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force every import through the rebuild path (a new database, snapshots, the switch)."""
-    monkeypatch.setattr(genai_kg.store, "UPDATE_LIMIT", 10)
+    monkeypatch.setattr(genai_kg.store.replace, "UPDATE_LIMIT", 10)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from genai_kg.build import build_dataset
-from genai_kg.models import Dataset
+from genai_kg.dataset.models import Dataset
+from genai_kg.graph.build import build_dataset
 from genai_kg.paths import bundled
 
 ARTICLE = "genai-careers-2026"

@@ -12,9 +12,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from genai_kg.build import Built
 from genai_kg.cli import app
-from genai_kg.view import to_networkx
+from genai_kg.graph.build import Built
+from genai_kg.graph.view import to_networkx
 
 TINY = Path(__file__).parent / "data" / "tiny"
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from genai_kg.build import Built, build_dataset
 from genai_kg.cli import app
+from genai_kg.graph.build import Built, build_dataset
 from genai_kg.paths import bundled
 
 TINY = Path(__file__).parent / "data" / "tiny"

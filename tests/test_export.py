@@ -19,9 +19,10 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from genai_kg.build import Built, build_dataset
-from genai_kg.export import ExportFormat, atomic_write, dot_bytes, export_files
-from genai_kg.view import to_networkx
+from genai_kg.graph.build import Built, build_dataset
+from genai_kg.graph.export import ExportFormat, dot_bytes, export_files
+from genai_kg.graph.view import to_networkx
+from genai_kg.paths import atomic_write
 
 TINY = Path(__file__).parent / "data" / "tiny"
 

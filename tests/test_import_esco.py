@@ -12,8 +12,10 @@ import pytest
 from tests.conftest import SHARED_DATASETS, TESTS
 
 from genai_kg.errors import DataError
-from genai_kg.importers import GRAPH_BASE
-from genai_kg.importers.esco import (
+from genai_kg.graph.namespaces import GRAPH_BASE
+from genai_kg.importers.esco import read_esco
+from genai_kg.importers.esco_release import CONCEPTS_ZIP, FILES, RELATIONS_ZIP
+from genai_kg.importers.esco_terms import (
     ALT_LABEL,
     BROADER,
     DESCRIPTION,
@@ -29,10 +31,8 @@ from genai_kg.importers.esco import (
     SKILL_GROUP,
     SKILL_REUSE_LEVEL,
     SKILL_TYPE,
-    read_esco,
 )
-from genai_kg.importers.esco_release import CONCEPTS_ZIP, FILES, RELATIONS_ZIP
-from genai_kg.store import replace_graph
+from genai_kg.store.replace import replace_graph
 
 MINI = TESTS / "data" / "esco-mini"
 REAL = SHARED_DATASETS / "esco-v1.1.1"

@@ -15,7 +15,7 @@ from tests.conftest import SHARED_DATASETS, TESTS
 from genai_kg.errors import DataError
 from genai_kg.importers import ImportResult
 from genai_kg.importers.oews import OEWS_GRAPH, read_oews
-from genai_kg.store import replace_graph
+from genai_kg.store.replace import replace_graph
 
 MINI = TESTS / "data" / "oews-mini"
 CSV_NAME = "oews_may2025_national_cross_industry.csv"

@@ -14,8 +14,9 @@ from tests.conftest import SHARED_DATASETS, TESTS
 
 from genai_kg.errors import DataError
 from genai_kg.importers import ImportResult
-from genai_kg.importers.onet import ONET_GRAPH, read_onet
-from genai_kg.store import replace_graph
+from genai_kg.importers.onet import read_onet
+from genai_kg.importers.onet_terms import ONET_GRAPH
+from genai_kg.store.replace import replace_graph
 
 MINI = TESTS / "data" / "onet-mini"
 RELEASE = SHARED_DATASETS / "onet-29.2"

@@ -21,8 +21,8 @@ from breakage import (
     problems_of,
     replace,
 )
+from genai_kg.dataset.load import load_dataset
 from genai_kg.errors import DataError
-from genai_kg.load import load_dataset
 
 MALFORMED = "malformed YAML"
 

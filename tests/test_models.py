@@ -30,9 +30,10 @@ from breakage import (
     replace,
     split_problem,
 )
+from genai_kg.dataset.checks import parse_dataset
+from genai_kg.dataset.load import load_dataset
+from genai_kg.dataset.models import Skill
 from genai_kg.errors import DataError
-from genai_kg.load import load_dataset
-from genai_kg.models import Skill, parse_dataset
 
 # Line numbers below are those of tests/data/tiny; an appended item starts on the line after
 # the file's last line (skills.yaml: 31, courses.yaml: 63).

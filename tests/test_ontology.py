@@ -12,9 +12,9 @@ from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from genai_kg.load import load_dataset
-from genai_kg.models import parse_dataset
-from genai_kg.rdf import ESCO, GKG, SCHEMA, build_graph, entity_iri
+from genai_kg.dataset.checks import parse_dataset
+from genai_kg.dataset.load import load_dataset
+from genai_kg.graph.rdf import ESCO, GKG, SCHEMA, build_graph, entity_iri
 
 REPO = Path(__file__).parents[1]
 ONTOLOGY_DIR = REPO / "ontology"

@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import genai_kg
-from genai_kg import planner
 from genai_kg.errors import GenaiKgError, NoPlanError
-from genai_kg.planner import CourseOption, Measure, Plan, greedy_plan, plan_path
+from genai_kg.plan import planner
+from genai_kg.plan.planner import greedy_plan, plan_path
+from genai_kg.plan.problem import CourseOption, Measure, Plan
 
 POOL = [f"s{k}" for k in range(8)]
 ORDER = (Measure.COURSES, Measure.HOURS, Measure.COST)
@@ -352,7 +353,10 @@ def test_rejects_bad_catalog(bad):
 def test_import_is_cheap():
     """Importing the planner must not import HiGHS (the CLI's cold start)."""
     src = str(Path(genai_kg.__file__).resolve().parents[1])
-    code = "import sys, genai_kg.planner; print('highspy' in sys.modules, 'numpy' in sys.modules)"
+    code = (
+        "import sys, genai_kg.plan.planner; "
+        "print('highspy' in sys.modules, 'numpy' in sys.modules)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 from tests.conftest import SHARED_DATASETS
 
-from genai_kg.build import Built, build_dataset
-from genai_kg.export import to_oxigraph
+from genai_kg.graph.build import Built, build_dataset
+from genai_kg.graph.export import to_oxigraph
 from genai_kg.paths import bundled
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"

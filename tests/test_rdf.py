@@ -10,9 +10,9 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, SKOS
 
-from genai_kg.build import Built, build_dataset
+from genai_kg.graph.build import Built, build_dataset
+from genai_kg.graph.rdf import ESCO, GKG, ONET_PAGE, SCHEMA, entity_iri
 from genai_kg.paths import bundled
-from genai_kg.rdf import ESCO, GKG, ONET_PAGE, SCHEMA, entity_iri
 
 TESTS = Path(__file__).parent
 TINY = TESTS / "data" / "tiny"
@@ -250,8 +250,8 @@ def test_golden_graph() -> None:
 def test_prefixes_name_the_standard_vocabularies() -> None:
     from rdflib.namespace import OWL, RDFS
 
-    from genai_kg.namespaces import ID_BASE, PREFIX_IRIS
-    from genai_kg.rdf import PREFIXES
+    from genai_kg.graph.namespaces import ID_BASE, PREFIX_IRIS
+    from genai_kg.graph.rdf import PREFIXES
 
     assert {prefix: str(namespace) for prefix, namespace in PREFIXES.items()} == PREFIX_IRIS
     standard = {"skos": SKOS, "dct": DCTERMS, "rdfs": RDFS, "owl": OWL, "xsd": XSD}

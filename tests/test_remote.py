@@ -23,9 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import TINY
-from genai_kg.build import Built
 from genai_kg.cli import app
-from genai_kg.export import to_oxigraph
+from genai_kg.graph.build import Built
+from genai_kg.graph.export import to_oxigraph
 from nethelp import FakeEndpoint, closed_port, free_port, run_cli, wait_until
 
 CURATED = "https://w3id.org/genai-kg/graph/curated"

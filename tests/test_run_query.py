@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from genai_kg.errors import QueryError, QueryTimeout
-from genai_kg.sparql import run_query
+from genai_kg.query.sparql import run_query
 
 EX = "http://example.org/"
 # A product of the store with itself: about a second of work, so that the abandoned worker

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from conftest import TINY
 from genai_kg.cli import app
 from genai_kg.errors import QueryError
-from genai_kg.sparql import check_query
+from genai_kg.query.check import check_query
 from nethelp import Listener, run_cli
 
 CURATED = "https://w3id.org/genai-kg/graph/curated"

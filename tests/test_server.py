@@ -27,8 +27,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import TINY
-from genai_kg.build import Built
-from genai_kg.export import to_oxigraph
+from genai_kg.graph.build import Built
+from genai_kg.graph.export import to_oxigraph
 from nethelp import Listener, genai_kg_program
 
 TIMEOUT = 2.0

@@ -6,9 +6,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from genai_kg.build import Built
-from genai_kg.rdf import GKG, SCHEMA, entity_iri
-from genai_kg.shapes import check_shapes
+from genai_kg.graph.build import Built
+from genai_kg.graph.rdf import GKG, SCHEMA, entity_iri
+from genai_kg.graph.shapes import check_shapes
 
 
 def test_the_tiny_graph_conforms(tiny_built: Built) -> None:

@@ -25,11 +25,11 @@ from tests.test_taxonomies import (
     rewrite_csv,
 )
 
-import genai_kg.export
-import genai_kg.store
-from genai_kg.export import ExportFormat, store_file
-from genai_kg.snapshots import MANIFEST, signature, usable_snapshots
-from genai_kg.store import CURATED_GRAPH, GRAPH_BASE
+import genai_kg.graph.export
+import genai_kg.store.replace
+from genai_kg.graph.export import ExportFormat, store_file
+from genai_kg.graph.namespaces import CURATED_GRAPH, GRAPH_BASE
+from genai_kg.store.snapshots import MANIFEST, signature, usable_snapshots
 
 
 def snapshot_folders(store: Path) -> list[Path]:
@@ -102,13 +102,13 @@ def test_rebuild_snapshots_the_large_graphs_and_export_copies_them(
     assert set(used_snapshots(store)) == set(written["graphs"])
 
     read: list[str] = []
-    dump_graph = genai_kg.export.dump_graph
+    dump_graph = genai_kg.graph.export.dump_graph
 
     def spy(store: ox.Store, graph_iri: str, *args: object, **kwargs: object) -> bytes:
         read.append(graph_iri)
         return dump_graph(store, graph_iri, *args, **kwargs)
 
-    monkeypatch.setattr(genai_kg.export, "dump_graph", spy)
+    monkeypatch.setattr(genai_kg.graph.export, "dump_graph", spy)
     exported = export_turtle(runner, store, tmp_path / "out.ttl")
     assert read == [CURATED_GRAPH]  # the imports were copied from their snapshots
     monkeypatch.undo()
@@ -237,13 +237,13 @@ def test_a_small_import_carries_the_other_snapshots_and_drops_its_own(
     runner, tmp_path, monkeypatch
 ):
     store = tmp_path / "store"
-    monkeypatch.setattr(genai_kg.store, "UPDATE_LIMIT", 10)
+    monkeypatch.setattr(genai_kg.store.replace, "UPDATE_LIMIT", 10)
     import_ok(runner, "esco", store)
     import_ok(runner, "onet", store)
     assert set(manifest(store)["graphs"]) == {GRAPH_BASE + "esco", GRAPH_BASE + "onet"}
     inode = (live_snapshots(store) / "esco.ttl").stat().st_ino
     # the mini ESCO graph (1,761 triples) is now large, the mini O*NET one (1,331) small
-    monkeypatch.setattr(genai_kg.store, "UPDATE_LIMIT", 1_500)
+    monkeypatch.setattr(genai_kg.store.replace, "UPDATE_LIMIT", 1_500)
     release = shutil.copytree(MINI["onet"], tmp_path / "onet")
     titles = release / "Alternate Titles.txt"
     titles.write_text("".join(titles.read_text().splitlines(keepends=True)[:-1]))
@@ -283,7 +283,7 @@ def test_a_store_without_snapshots_gets_them_at_the_next_rebuild(runner, tmp_pat
 def test_a_rebuild_announces_its_steps(tmp_path, rebuild_always):
     from genai_kg.importers.esco import read_esco
     from genai_kg.importers.onet import read_onet
-    from genai_kg.store import import_graph
+    from genai_kg.store.database import import_graph
 
     store = tmp_path / "store"
     steps: list[tuple[str, int, int]] = []

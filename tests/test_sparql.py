@@ -19,9 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO, TINY
-from genai_kg.build import Built
 from genai_kg.cli import app
-from genai_kg.export import to_oxigraph
+from genai_kg.graph.build import Built
+from genai_kg.graph.export import to_oxigraph
 from nethelp import run_cli
 
 QUERIES = REPO / "queries"

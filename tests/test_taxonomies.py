@@ -21,10 +21,10 @@ import pytest
 from tests.conftest import REPO, SHARED_DATASETS, TESTS, TINY
 from typer.testing import CliRunner
 
-import genai_kg.store
+import genai_kg.store.replace
 from genai_kg.cli import app
-from genai_kg.export import ExportFormat, store_file
-from genai_kg.store import CURATED_GRAPH, GRAPH_BASE
+from genai_kg.graph.export import ExportFormat, store_file
+from genai_kg.graph.namespaces import CURATED_GRAPH, GRAPH_BASE
 
 MINI = {
     "esco": TESTS / "data" / "esco-mini",
@@ -328,7 +328,7 @@ def test_small_import_updates_a_linked_copy(runner, tmp_path, monkeypatch):
     def no_reload(*args: object) -> None:
         raise AssertionError("a small import loaded a database from scratch")
 
-    monkeypatch.setattr(genai_kg.store, "_fill", no_reload)
+    monkeypatch.setattr(genai_kg.store.replace, "_fill", no_reload)
     seen = {databases(store)[0].name}
     for source in ("oews", "onet", "oews"):
         import_ok(runner, source, store)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from genai_kg.build import Built
-from genai_kg.view import to_networkx
+from genai_kg.graph.build import Built
+from genai_kg.graph.view import to_networkx
 
 
 @pytest.fixture(scope="module")

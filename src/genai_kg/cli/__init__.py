@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ..errors import GenaiKgError
+from genai_kg.errors import GenaiKgError
 
 app = typer.Typer(
     name="genai-kg",
@@ -64,7 +64,7 @@ def reports_errors(command: F) -> F:
 
 
 def _data_dir(data: Path | None) -> Path:
-    from ..paths import bundled
+    from genai_kg.paths import bundled
 
     return data if data is not None else bundled("data")
 

@@ -28,10 +28,11 @@ def validate(data: DataOption = None, store: StoreOption = None) -> None:
     When ESCO or O*NET is imported into the store, also check that every `match` link
     points at a concept the release has.
     """
-    from ..build import build_dataset, counts
-    from ..errors import DataError
-    from ..links import check_matches
-    from ..store import LIVE, open_store, store_dir
+    from genai_kg.errors import DataError
+    from genai_kg.graph.build import build_dataset, counts
+    from genai_kg.store.database import open_store, store_dir
+    from genai_kg.store.links import check_matches
+    from genai_kg.store.replace import LIVE
 
     data_dir = _data_dir(data)
     built = build_dataset(data_dir)
@@ -60,8 +61,8 @@ def build(
 
     Also brings the store's curated graph up to date, for sparql, serve and show.
     """
-    from ..build import build_dataset, write_build
-    from ..store import ensure_curated, store_dir
+    from genai_kg.graph.build import build_dataset, write_build
+    from genai_kg.store.database import ensure_curated, store_dir
 
     data_dir = _data_dir(data)
     built = build_dataset(data_dir)
@@ -101,7 +102,13 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Export the graph for other tools (Gephi, Cytoscape, Neo4j, RDF stores)."""
-    from ..export import RDF_FORMATS, ExportFormat, atomic_write, export_files, store_file
+    from genai_kg.graph.export import (
+        RDF_FORMATS,
+        ExportFormat,
+        export_files,
+        store_file,
+    )
+    from genai_kg.paths import atomic_write
 
     try:
         chosen = ExportFormat(fmt.lower())
@@ -114,12 +121,12 @@ def export(
                 "--with-imports writes RDF: turtle, ntriples, jsonld or rdfxml",
                 param_hint="--format",
             )
-        from ..store import open_with_snapshots
+        from genai_kg.store.database import open_with_snapshots
 
         database, snapshots = open_with_snapshots(_data_dir(data), store)
         files = store_file(database, chosen, snapshots)
     else:
-        from ..build import build_dataset
+        from genai_kg.graph.build import build_dataset
 
         files = export_files(build_dataset(_data_dir(data), shacl=False).graph, chosen)
     if output is None:
@@ -157,8 +164,8 @@ def list_(
     store: StoreOption = None,
 ) -> None:
     """List every entity of one kind."""
-    from ..build import build_dataset
-    from ..describe import list_rows
+    from genai_kg.graph.build import build_dataset
+    from genai_kg.query.describe import list_rows
 
     if kind.lower().removesuffix("s") == "querie" or kind.lower() == "query":
         _list_queries(fmt)
@@ -172,13 +179,13 @@ def list_(
     if fmt is OutputFormat.JSON:
         _print_json([dict(zip(headers, row, strict=True)) for row in rows])
     else:
-        from ..render import format_table
+        from genai_kg.render import format_table
 
         typer.echo(format_table(headers, rows))
 
 
 def _list_queries(fmt: OutputFormat) -> None:
-    from ..sparql import list_queries
+    from genai_kg.query.sparql import list_queries
 
     queries = list_queries()
     if fmt is OutputFormat.JSON:
@@ -194,7 +201,7 @@ def _list_queries(fmt: OutputFormat) -> None:
             ]
         )
         return
-    from ..render import format_table
+    from genai_kg.render import format_table
 
     rows = [
         [q.name, q.title, ", ".join(f"{p.name}={p.default}" for p in q.params)] for q in queries
@@ -215,10 +222,11 @@ def show(
     For a role, once ESCO, O*NET or OEWS is imported, also its official counterparts and
     the BLS wage percentiles beside its curated salary figures.
     """
-    from ..build import build_dataset
-    from ..describe import counterparts, describe, format_description
-    from ..resolve import dataset_names, resolve
-    from ..store import LIVE, open_store, store_dir
+    from genai_kg.dataset.resolve import dataset_names, resolve
+    from genai_kg.graph.build import build_dataset
+    from genai_kg.query.describe import counterparts, describe, format_description
+    from genai_kg.store.database import open_store, store_dir
+    from genai_kg.store.replace import LIVE
 
     data_dir = _data_dir(data)
     built = build_dataset(data_dir, shacl=False)

@@ -55,7 +55,7 @@ OptionalOption = Annotated[
 
 
 def _catalog(data: Path | None, store: Path | None) -> Any:
-    from ..store import open_catalog
+    from genai_kg.plan.catalog import open_catalog
 
     return open_catalog(_data_dir(data), store)
 
@@ -88,8 +88,8 @@ def path(
     store: StoreOption = None,
 ) -> None:
     """The optimal course sequence from one role to another (fewest courses, hours or dollars)."""
-    from ..advise import Request, plan_between
-    from ..planner import Measure
+    from genai_kg.plan.advise import Request, plan_between
+    from genai_kg.plan.problem import Measure
 
     catalog = _catalog(data, store)
     request = Request(
@@ -108,7 +108,7 @@ def path(
     if fmt is PlanFormat.JSON:
         _print_json(answer)
         return
-    from ..plan_text import plan_mermaid, plan_table
+    from genai_kg.plan.text import plan_mermaid, plan_table
 
     typer.echo(
         plan_mermaid(catalog, answer) if fmt is PlanFormat.MERMAID else plan_table(catalog, answer)
@@ -127,7 +127,7 @@ def gap(
     store: StoreOption = None,
 ) -> None:
     """The goal role's skills the learner has, lacks, and which of those courses teach."""
-    from ..advise import Request, skill_gap
+    from genai_kg.plan.advise import Request, skill_gap
 
     catalog = _catalog(data, store)
     answer = skill_gap(
@@ -136,7 +136,7 @@ def gap(
     if fmt is PlanFormat.JSON:
         _print_json(answer)
         return
-    from ..plan_text import gap_text
+    from genai_kg.plan.text import gap_text
 
     typer.echo(gap_text(catalog, answer, mermaid=fmt is PlanFormat.MERMAID))
 
@@ -152,8 +152,8 @@ def next_(
     store: StoreOption = None,
 ) -> None:
     """Roles reachable from ROLE, ranked by their optimal plan, with the salary change."""
-    from ..advise import Request, next_roles
-    from ..planner import Measure
+    from genai_kg.plan.advise import Request, next_roles
+    from genai_kg.plan.problem import Measure
 
     catalog = _catalog(data, store)
     answer = next_roles(
@@ -162,6 +162,6 @@ def next_(
     if fmt is OutputFormat.JSON:
         _print_json(answer)
         return
-    from ..plan_text import next_table
+    from genai_kg.plan.text import next_table
 
     typer.echo(next_table(answer))

@@ -65,17 +65,17 @@ def sparql(
     store: StoreOption = None,
 ) -> None:
     """Run a SPARQL query on the graph (named, from a file, or stdin)."""
-    from ..results import format_result
-    from ..sparql import bind_params, load_query, run_query
+    from genai_kg.query.results import format_result
+    from genai_kg.query.sparql import bind_params, load_query, run_query
 
     named = load_query(query, sys.stdin.read() if query == "-" else None)
     bindings = bind_params(named, _params(param))
     if endpoint is not None:
-        from ..remote import query_endpoint
+        from genai_kg.query.remote import query_endpoint
 
         result = query_endpoint(endpoint, named.text, bindings, timeout=timeout, limit=limit)
     else:
-        from ..store import open_store
+        from genai_kg.store.database import open_store
 
         graph_store = open_store(_data_dir(data), store)
         result = run_query(
@@ -113,8 +113,8 @@ def serve(
     store: StoreOption = None,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint at /sparql (GET and POST)."""
-    from ..server import ServerSettings, make_server, serve_forever
-    from ..store import open_store, store_dir
+    from genai_kg.store.database import open_store, store_dir
+    from genai_kg.web.server import ServerSettings, make_server, serve_forever
 
     data_dir = _data_dir(data)
     open_store(data_dir, store)  # refresh the store before the workers open it read-only
@@ -162,9 +162,9 @@ def push(
     store: StoreOption = None,
 ) -> None:
     """Replace a named graph on a remote store with the built graph (one atomic PUT)."""
-    from ..build import build_dataset
-    from ..export import to_oxigraph
-    from ..remote import push_graph
+    from genai_kg.graph.build import build_dataset
+    from genai_kg.graph.export import to_oxigraph
+    from genai_kg.query.remote import push_graph
 
     built = build_dataset(_data_dir(data))
     triples = to_oxigraph(built.graph)
@@ -181,7 +181,7 @@ def _leave(message: str) -> None:
 
 
 def _note_missing_imports(needs: tuple[str, ...], graph_store: Any) -> None:
-    from ..store import imported_sources
+    from genai_kg.store.database import imported_sources
 
     present = imported_sources(graph_store)
     for source in needs:

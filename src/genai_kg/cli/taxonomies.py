@@ -29,7 +29,7 @@ class ImportSource(StrEnum):
 def _progress_printer() -> Callable[[str, int, int], None]:
     """Return a progress callback: a one-line counter on a terminal, silence when piped."""
     if not sys.stderr.isatty():
-        from ..importers import no_progress
+        from genai_kg.progress import no_progress
 
         return no_progress
 
@@ -63,7 +63,7 @@ def import_(
     import importlib
     import time
 
-    from ..store import import_graph, store_dir
+    from genai_kg.store.database import import_graph, store_dir
 
     module = importlib.import_module(f"genai_kg.importers.{source.value}")
     read = getattr(module, f"read_{source.value}")

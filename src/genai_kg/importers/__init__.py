@@ -8,15 +8,9 @@ importing twice leaves the same graph and a failed import leaves the old one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
-GRAPH_BASE = "https://w3id.org/genai-kg/graph/"
-
-#: ``progress(stage, done, total)``: called now and then while reading (total 0 if unknown;
-#: done and total both 0 announce a step without a count).
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -33,7 +27,3 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-
-def no_progress(stage: str, done: int, total: int) -> None:
-    """A progress callback that shows nothing (the default when output is piped)."""

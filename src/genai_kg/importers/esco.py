@@ -53,59 +53,41 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import DataError
-from . import GRAPH_BASE, ImportResult, Progress, no_progress
+from genai_kg.errors import DataError
+from genai_kg.importers import ImportResult
+from genai_kg.progress import Progress, no_progress
+
 from .esco_release import LEVELS, Release
-
-GRAPH = GRAPH_BASE + "esco"
-
-_ESCO = "http://data.europa.eu/esco/model#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-OCCUPATION = ox.NamedNode(_ESCO + "Occupation")
-SKILL = ox.NamedNode(_ESCO + "Skill")
-SKILL_GROUP = ox.NamedNode(_ESCO + "SkillGroup")
-ISCO_GROUP = ox.NamedNode(_ESCO + "ISCOGroup")
-SKILL_TYPE = ox.NamedNode(_ESCO + "skillType")
-SKILL_REUSE_LEVEL = ox.NamedNode(_ESCO + "skillReuseLevel")
-MEMBER_OF_ISCO_GROUP = ox.NamedNode(_ESCO + "memberOfISCOGroup")
-RELATED_ESSENTIAL_SKILL = ox.NamedNode(_ESCO + "relatedEssentialSkill")
-RELATED_OPTIONAL_SKILL = ox.NamedNode(_ESCO + "relatedOptionalSkill")
-PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
-ALT_LABEL = ox.NamedNode(_SKOS + "altLabel")
-HIDDEN_LABEL = ox.NamedNode(_SKOS + "hiddenLabel")
-NOTATION = ox.NamedNode(_SKOS + "notation")
-DEFINITION = ox.NamedNode(_SKOS + "definition")
-SCOPE_NOTE = ox.NamedNode(_SKOS + "scopeNote")
-BROADER = ox.NamedNode(_SKOS + "broader")
-DESCRIPTION = ox.NamedNode(_DCT + "description")
-
-SKILL_TYPES = {
-    "skill/competence": ox.NamedNode("http://data.europa.eu/esco/skill-type/skill"),
-    "knowledge": ox.NamedNode("http://data.europa.eu/esco/skill-type/knowledge"),
-}
-REUSE_LEVELS = {
-    level: ox.NamedNode(f"http://data.europa.eu/esco/skill-reuse-level/{level}")
-    for level in ("transversal", "cross-sector", "sector-specific", "occupation-specific")
-}
-RELATIONS = {"essential": RELATED_ESSENTIAL_SKILL, "optional": RELATED_OPTIONAL_SKILL}
-
-#: Text columns of a concept file: (column, predicate, one value per line?).
-_TEXTS = (
-    ("altLabels", ALT_LABEL, True),
-    ("hiddenLabels", HIDDEN_LABEL, True),
-    ("description", DESCRIPTION, False),
-    ("definition", DEFINITION, False),
-    ("scopeNote", SCOPE_NOTE, False),
+from .esco_terms import (
+    BROADER,
+    DESCRIPTION,
+    GRAPH,
+    ISCO_GROUP,
+    MEMBER_OF_ISCO_GROUP,
+    NOTATION,
+    OCCUPATION,
+    PREF_LABEL,
+    RDF_TYPE,
+    RELATIONS,
+    REUSE_LEVELS,
+    SCOPE_NOTE,
+    SKILL,
+    SKILL_GROUP,
+    SKILL_REUSE_LEVEL,
+    SKILL_TYPE,
+    SKILL_TYPES,
+    TEXT_COLUMNS,
+    Triple,
+    concept_triples,
+    examples,
+    named_node,
+    text_literal,
 )
-_MAX_LISTED = 20
 
-Triple = tuple[Any, Any, Any]
+_MAX_LISTED = 20
 
 
 def read_esco(path: Path, progress: Progress = no_progress) -> ImportResult:
@@ -183,18 +165,18 @@ class _Reader:
         """Yield each row's node, cells, columns and its type, label and text triples."""
         columns = self.release.columns[name]
         uri_at, label_at = columns["conceptUri"], columns["preferredLabel"]
-        texts = [(columns[c], p, multi) for c, p, multi in _TEXTS if c in columns]
+        texts = [(columns[c], p, multi) for c, p, multi in TEXT_COLUMNS if c in columns]
         code_at = columns.get("code")
         where = self.release.where(name)
         for line, cells in self.release.rows(name, self.progress):
             uri = cells[uri_at].strip()
-            node = _node(uri)
+            node = named_node(uri)
             if node is None:
                 problems.append(f"{where}, line {line}: conceptUri {uri!r} is not a URI")
                 continue
             nodes[uri] = node
             label = cells[label_at].strip()
-            yield node, cells, columns, _texts(node, cls, label, cells, texts, code_at)
+            yield node, cells, columns, concept_triples(node, cls, label, cells, texts, code_at)
 
     def _isco_groups(self) -> Iterator[Triple]:
         name, problems = "ISCOGroups_en.csv", list[str]()
@@ -223,7 +205,7 @@ class _Reader:
             self.result.skipped[f"{name} iscoGroup values"] = total
             self.result.warnings.append(
                 f"{name}: {total} occupations name an ISCO code that ISCOGroups_en.csv lacks "
-                f"({_examples(unknown)}); left without esco:memberOfISCOGroup"
+                f"({examples(unknown)}); left without esco:memberOfISCOGroup"
             )
         self._finish(name, problems, {"occupations": len(self.occupations)})
 
@@ -300,7 +282,7 @@ class _Reader:
                 uri = cells[uri_at].strip()
                 if uri in self.groups or uri in self.skills:
                     continue
-                node = _node(uri)
+                node = named_node(uri)
                 if node is None:
                     problems.append(f"{where}, line {line}: {uri!r} is not a URI")
                     continue
@@ -313,9 +295,9 @@ class _Reader:
                 if cells[code_at].strip():
                     yield node, NOTATION, ox.Literal(cells[code_at].strip())
                 if depth == len(filled) and cells[description_at].strip():
-                    yield node, DESCRIPTION, _text(cells[description_at])
+                    yield node, DESCRIPTION, text_literal(cells[description_at])
                 if depth == len(filled) and cells[scope_at].strip():
-                    yield node, SCOPE_NOTE, _text(cells[scope_at])
+                    yield node, SCOPE_NOTE, text_literal(cells[scope_at])
         if added:
             listed = ", ".join(added[:3]) + (", ..." if len(added) > 3 else "")
             self.result.warnings.append(
@@ -400,7 +382,7 @@ class _Reader:
             what = f"the {kind}" if len(uris) == 1 else f"{len(uris)} {kind}s"
             self.result.warnings.append(
                 f"{name}: {total} row{'s name' if total != 1 else ' names'} {what} "
-                f"{_examples(uris)}, which {source} lacks; skipped them"
+                f"{examples(uris)}, which {source} lacks; skipped them"
             )
 
     def _finish(self, name: str, problems: list[str], counts: dict[str, int]) -> None:
@@ -410,50 +392,3 @@ class _Reader:
                 shown.append(f"... and {len(problems) - _MAX_LISTED} more in {name}")
             raise DataError(shown)
         self.result.counts.update(counts)
-
-
-def _text(value: str) -> ox.Literal:
-    return ox.Literal(value.strip(), language="en")
-
-
-def _texts(
-    node: ox.NamedNode,
-    cls: ox.NamedNode,
-    label: str,
-    cells: list[str],
-    texts: list[tuple[int, ox.NamedNode, bool]],
-    code_at: int | None = None,
-) -> Iterator[Triple]:
-    yield node, RDF_TYPE, cls
-    if label:
-        yield node, PREF_LABEL, ox.Literal(label, language="en")
-    code = cells[code_at].strip() if code_at is not None else ""
-    if code:
-        yield node, NOTATION, ox.Literal(code)
-    for at, predicate, multi in texts:
-        value = cells[at]
-        if not value:
-            continue
-        if multi:
-            for item in dict.fromkeys(part.strip() for part in value.split("\n")):
-                if item and item != label:
-                    yield node, predicate, ox.Literal(item, language="en")
-        elif value.strip():
-            yield node, predicate, _text(value)
-
-
-def _node(uri: str) -> ox.NamedNode | None:
-    if not uri:
-        return None
-    try:
-        return ox.NamedNode(uri)
-    except ValueError:
-        return None
-
-
-def _examples(counter: Counter[str]) -> str:
-    shown = [
-        f"<{uri}>" + (f" ({n} rows)" if len(counter) > 1 else "")
-        for uri, n in counter.most_common(3)
-    ]
-    return ", ".join(shown) + (", ..." if len(counter) > 3 else "")

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ..errors import DataError
-from . import Progress
+from genai_kg.errors import DataError
+from genai_kg.progress import Progress
 
 #: The two zips of the release, as the ESCO portal names them (note the two spaces).
 CONCEPTS_ZIP = "ESCO dataset - v1.1.1 - classification - en - csv.zip"

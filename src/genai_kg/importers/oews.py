@@ -47,9 +47,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import DataError
-from ..rdf import DCTERMS, GKG, ONET_PAGE, RDF, SCHEMA, SKOS, XSD
-from . import GRAPH_BASE, ImportResult, Progress, no_progress
+from genai_kg.errors import DataError
+from genai_kg.graph.namespaces import GRAPH_BASE
+from genai_kg.graph.rdf import DCTERMS, GKG, ONET_PAGE, RDF, SCHEMA, SKOS, XSD
+from genai_kg.importers import ImportResult
+from genai_kg.progress import Progress, no_progress
 
 OEWS_GRAPH = GRAPH_BASE + "oews"
 OEWS_PAGE = "https://www.bls.gov/oes/current/oes"

@@ -44,26 +44,25 @@ punctuation ("Side-cutting pliers", "Side cutting pliers") share a node: the sma
 is its prefLabel, the others altLabels. Knowledge, reported titles and the reference files are
 not read.
 
+>>> from genai_kg.importers.onet_terms import slug
 >>> slug("C++"), slug("C#"), slug("Microsoft Power BI")
 ('c-plus-plus', 'c-sharp', 'microsoft-power-bi')
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import DataError
-from ..rdf import GKG, ID_BASE, ONET_ELEMENT_PAGE, ONET_PAGE, RDF, SCHEMA, SKOS, XSD
-from . import GRAPH_BASE, ImportResult, Progress, no_progress
+from genai_kg.errors import DataError
+from genai_kg.graph.rdf import ONET_ELEMENT_PAGE
+from genai_kg.importers import ImportResult
+from genai_kg.progress import Progress, no_progress
+
 from .onet_release import (
     ALTERNATE_TITLES,
     CODE,
@@ -76,34 +75,34 @@ from .onet_release import (
     Table,
     open_tables,
 )
+from .onet_terms import (
+    ALT_LABEL,
+    CATEGORY,
+    CODE_RE,
+    DEFINED_TERM,
+    DESCRIPTION,
+    ELEMENT_RE,
+    NOTATION,
+    OCCUPATION,
+    ONET_GRAPH,
+    ONET_ID_BASE,
+    PREF_LABEL,
+    RDF_TYPE,
+    RELATED,
+    ExampleTerms,
+    Triple,
+    decimal_literal,
+    gkg_term,
+    integer_literal,
+    occupation_iri,
+    text_literal,
+)
 
-ONET_GRAPH = GRAPH_BASE + "onet"
-ONET_ID_BASE = ID_BASE + "onet/"
 #: Importance ratings (scale 1-5) at or above this become ``gkg:importantSkill`` links.
 IMPORTANCE_THRESHOLD = Decimal("3.0")
 PROGRESS_EVERY = 5_000
 #: Problems listed in one DataError before the rest are only counted.
 MAX_PROBLEMS = 50
-
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-PREF_LABEL = ox.NamedNode(str(SKOS.prefLabel))
-ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
-NOTATION = ox.NamedNode(str(SKOS.notation))
-RELATED = ox.NamedNode(str(SKOS.related))
-OCCUPATION = ox.NamedNode(str(SCHEMA.Occupation))
-DEFINED_TERM = ox.NamedNode(str(SCHEMA.DefinedTerm))
-DESCRIPTION = ox.NamedNode(str(SCHEMA.description))
-CATEGORY = ox.NamedNode(str(SCHEMA.occupationalCategory))
-INTEGER = ox.NamedNode(str(XSD.integer))
-DECIMAL = ox.NamedNode(str(XSD.decimal))
-
-
-def _gkg(name: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{GKG}{name}")
-
-
-_CODE_RE = re.compile(r"\d{2}-\d{4}\.\d{2}")
-_ELEMENT_RE = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
 
 
 def read_onet(path: Path, progress: Progress = no_progress) -> ImportResult:
@@ -128,56 +127,7 @@ def read_onet(path: Path, progress: Progress = no_progress) -> ImportResult:
     return result
 
 
-def slug(text: str) -> str:
-    """Return the IRI-safe slug of an O*NET example name (see the module docstring)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.lower().replace("+", " plus ").replace("#", " sharp ")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def occupation_iri(code: str) -> ox.NamedNode:
-    """Return the IRI of an O*NET occupation, its O*NET OnLine page.
-
-    >>> occupation_iri("15-2051.00").value
-    'https://www.onetonline.org/link/summary/15-2051.00'
-    """
-    return ox.NamedNode(ONET_PAGE + code)
-
-
 # --- rows to triples -----------------------------------------------------------------------
-
-
-def _text(value: str) -> ox.Literal:
-    return ox.Literal(value, language="en")
-
-
-def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=INTEGER)
-
-
-def _decimal(value: Decimal) -> ox.Literal:
-    # One lexical form for both editions: Excel's 5 and the text edition's "5.00" give "5".
-    lexical = str(int(value)) if value == value.to_integral_value() else f"{value.normalize():f}"
-    return ox.Literal(lexical, datatype=DECIMAL)
-
-
-@dataclass
-class _Terms:
-    """Example names of Technology Skills or Tools Used, gathered to write one node each."""
-
-    base: str
-    labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    commodities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def add(self, example: str, commodity: str) -> ox.NamedNode:
-        key = slug(example) or "x"
-        self.labels[key].add(example)
-        if commodity:
-            self.commodities[key].add(commodity)
-        return ox.NamedNode(self.base + key)
-
-
-Triple = tuple[Any, Any, Any]
 
 
 class _Reader:
@@ -199,11 +149,11 @@ class _Reader:
             yield from self._job_zones()
             yield from self._alternate_titles()
             yield from self._related()
-            technology = _Terms(ONET_ID_BASE + "technology/")
+            technology = ExampleTerms(ONET_ID_BASE + "technology/")
             yield from self._technology(technology)
             counts["technologies"] = sum(len(v) for v in technology.labels.values())
             yield from self._term_nodes(technology)
-            tools = _Terms(ONET_ID_BASE + "tool/")
+            tools = ExampleTerms(ONET_ID_BASE + "tool/")
             yield from self._tools(tools)
             counts["tools"] = sum(len(v) for v in tools.labels.values())
             counts["tool nodes"] = len(tools.labels)
@@ -244,7 +194,7 @@ class _Reader:
         """Check an occupation code; count rows of codes Occupation Data lacks."""
         if code in self.titles:
             return True
-        if not _CODE_RE.fullmatch(code):
+        if not CODE_RE.fullmatch(code):
             self._problem(stem, line, column, f"bad O*NET-SOC code {code!r}")
         else:
             self.unknown[stem] += 1
@@ -254,7 +204,7 @@ class _Reader:
         for line, (code, title, description) in self._rows(
             OCCUPATION_DATA, CODE, "Title", "Description"
         ):
-            if not _CODE_RE.fullmatch(code):
+            if not CODE_RE.fullmatch(code):
                 self._problem(OCCUPATION_DATA, line, CODE, f"bad O*NET-SOC code {code!r}")
                 continue
             if not title:
@@ -263,11 +213,11 @@ class _Reader:
             self.titles[code] = title
             occ = occupation_iri(code)
             yield occ, RDF_TYPE, OCCUPATION
-            yield occ, PREF_LABEL, _text(title)
+            yield occ, PREF_LABEL, text_literal(title)
             yield occ, NOTATION, ox.Literal(code)
             yield occ, CATEGORY, ox.Literal(code[:7])
             if description:
-                yield occ, DESCRIPTION, _text(description)
+                yield occ, DESCRIPTION, text_literal(description)
 
     def _job_zones(self) -> Iterator[Triple]:
         for line, (code, zone) in self._rows(JOB_ZONES, CODE, "Job Zone"):
@@ -276,7 +226,7 @@ class _Reader:
             if zone not in {"1", "2", "3", "4", "5"}:
                 self._problem(JOB_ZONES, line, "Job Zone", f"{zone!r} is not a job zone 1-5")
                 continue
-            yield occupation_iri(code), _gkg("jobZone"), _integer(int(zone))
+            yield occupation_iri(code), gkg_term("jobZone"), integer_literal(int(zone))
 
     def _alternate_titles(self) -> Iterator[Triple]:
         seen: set[tuple[str, str]] = set()
@@ -288,7 +238,7 @@ class _Reader:
             for label in (title, short):
                 if label and label != self.titles[code] and (code, label) not in seen:
                     seen.add((code, label))
-                    yield occupation_iri(code), ALT_LABEL, _text(label)
+                    yield occupation_iri(code), ALT_LABEL, text_literal(label)
         self.result.counts["alternate labels"] = len(seen)
 
     def _related(self) -> Iterator[Triple]:
@@ -307,14 +257,14 @@ class _Reader:
             occ, rel = occupation_iri(code), occupation_iri(other)
             yield occ, RELATED, rel
             qualified = ox.NamedNode(f"{occ.value}#related-{other}")
-            yield occ, _gkg("relatedOccupation"), qualified
-            yield qualified, _gkg("occupation"), rel
+            yield occ, gkg_term("relatedOccupation"), qualified
+            yield qualified, gkg_term("occupation"), rel
             if tier:
-                yield qualified, _gkg("relatednessTier"), ox.Literal(tier)
+                yield qualified, gkg_term("relatednessTier"), ox.Literal(tier)
             if index:
-                yield qualified, _gkg("relatednessIndex"), _integer(int(index))
+                yield qualified, gkg_term("relatednessIndex"), integer_literal(int(index))
 
-    def _technology(self, terms: _Terms) -> Iterator[Triple]:
+    def _technology(self, terms: ExampleTerms) -> Iterator[Triple]:
         hot = in_demand = 0
         for line, (code, example, commodity, commodity_title, is_hot, is_in_demand) in self._rows(
             TECHNOLOGY_SKILLS,
@@ -336,23 +286,23 @@ class _Reader:
                 continue
             occ, node = occupation_iri(code), terms.add(example, commodity)
             self._commodity(commodity, commodity_title)
-            yield occ, _gkg("usesTechnology"), node
+            yield occ, gkg_term("usesTechnology"), node
             if is_hot == "Y":
                 hot += 1
-                yield occ, _gkg("hotTechnology"), node
+                yield occ, gkg_term("hotTechnology"), node
             if is_in_demand == "Y":
                 in_demand += 1
-                yield occ, _gkg("inDemand"), node
+                yield occ, gkg_term("inDemand"), node
         self.result.counts["hot technology links"] = hot
         self.result.counts["in-demand technology links"] = in_demand
 
-    def _tools(self, terms: _Terms) -> Iterator[Triple]:
+    def _tools(self, terms: ExampleTerms) -> Iterator[Triple]:
         for line, (code, example, commodity, commodity_title) in self._rows(
             TOOLS_USED, CODE, "Example", "Commodity Code", "Commodity Title"
         ):
             if self._term_row(TOOLS_USED, line, code, example, commodity):
                 self._commodity(commodity, commodity_title)
-                yield occupation_iri(code), _gkg("toolUsed"), terms.add(example, commodity)
+                yield occupation_iri(code), gkg_term("toolUsed"), terms.add(example, commodity)
 
     def _term_row(self, stem: str, line: int, code: str, example: str, commodity: str) -> bool:
         if not self._known(stem, line, code):
@@ -369,16 +319,20 @@ class _Reader:
         if code:
             self.commodity_titles[code].add(title)
 
-    def _term_nodes(self, terms: _Terms) -> Iterator[Triple]:
+    def _term_nodes(self, terms: ExampleTerms) -> Iterator[Triple]:
         for key, labels in sorted(terms.labels.items()):
             node = ox.NamedNode(terms.base + key)
             first, *others = sorted(labels)
             yield node, RDF_TYPE, DEFINED_TERM
-            yield node, PREF_LABEL, _text(first)
+            yield node, PREF_LABEL, text_literal(first)
             for other in others:
-                yield node, ALT_LABEL, _text(other)
+                yield node, ALT_LABEL, text_literal(other)
             for commodity in sorted(terms.commodities.get(key, ())):
-                yield node, _gkg("commodity"), ox.NamedNode(ONET_ID_BASE + "commodity/" + commodity)
+                yield (
+                    node,
+                    gkg_term("commodity"),
+                    ox.NamedNode(ONET_ID_BASE + "commodity/" + commodity),
+                )
 
     def _commodity_nodes(self) -> Iterator[Triple]:
         for code, titles in sorted(self.commodity_titles.items()):
@@ -387,7 +341,7 @@ class _Reader:
             yield node, NOTATION, ox.Literal(code)
             title = min((t for t in titles if t), default="")
             if title:
-                yield node, PREF_LABEL, _text(title)
+                yield node, PREF_LABEL, text_literal(title)
         self.result.counts["commodities"] = len(self.commodity_titles)
 
     def _skills(self) -> Iterator[Triple]:
@@ -399,7 +353,7 @@ class _Reader:
         ):
             if not self._known(SKILLS, line, code):
                 continue
-            if not _ELEMENT_RE.fullmatch(element):
+            if not ELEMENT_RE.fullmatch(element):
                 self._problem(SKILLS, line, "Element ID", f"bad element id {element!r}")
                 continue
             try:
@@ -413,7 +367,7 @@ class _Reader:
                 yield node, RDF_TYPE, DEFINED_TERM
                 yield node, NOTATION, ox.Literal(element)
                 if name:
-                    yield node, PREF_LABEL, _text(name)
+                    yield node, PREF_LABEL, text_literal(name)
             if scale == "IM" and number >= IMPORTANCE_THRESHOLD:
                 importance[code, element] = number
             elif scale == "LV" and not_relevant != "Y":
@@ -421,11 +375,11 @@ class _Reader:
         for (code, element), number in importance.items():
             occ = occupation_iri(code)
             qualified = ox.NamedNode(f"{occ.value}#skill-{element}")
-            yield occ, _gkg("importantSkill"), qualified
-            yield qualified, _gkg("skill"), ox.NamedNode(ONET_ELEMENT_PAGE + element)
-            yield qualified, _gkg("importance"), _decimal(number)
+            yield occ, gkg_term("importantSkill"), qualified
+            yield qualified, gkg_term("skill"), ox.NamedNode(ONET_ELEMENT_PAGE + element)
+            yield qualified, gkg_term("importance"), decimal_literal(number)
             if (code, element) in level:
-                yield qualified, _gkg("level"), _decimal(level[code, element])
+                yield qualified, gkg_term("level"), decimal_literal(level[code, element])
         self.result.counts["skills"] = len(elements)
         self.result.counts["important skill links"] = len(importance)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from ..errors import DataError
+from genai_kg.errors import DataError
 
 OCCUPATION_DATA = "Occupation Data"
 JOB_ZONES = "Job Zones"

@@ -15,10 +15,10 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from .load import display_path
-from .models import Dataset
-from .paths import bundled
-from .rdf import split_iri
+from genai_kg.dataset.load import display_path
+from genai_kg.dataset.models import Dataset
+from genai_kg.graph.rdf import split_iri
+from genai_kg.paths import bundled
 
 
 def load_shapes() -> tuple[Graph, Graph]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from .errors import NotFoundError
+from genai_kg.errors import NotFoundError
 
 NamesIndex = Mapping[str, Mapping[str, list[str]]]
 

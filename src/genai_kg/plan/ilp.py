@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from .planner import Problem
+from genai_kg.plan.problem import Problem
 
 _INF = float("inf")
 

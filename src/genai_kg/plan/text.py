@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import Catalog
-from .render import format_table, money
+from genai_kg.plan.catalog import Catalog
+from genai_kg.render import format_table, money
 
 
 def _skill_names(catalog: Catalog, ids: list[str]) -> str:

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 ID_BASE = "https://w3id.org/genai-kg/id/"
 
+#: The store's named graphs: the curated graph, and one per imported release.
+GRAPH_BASE = "https://w3id.org/genai-kg/graph/"
+CURATED_GRAPH = GRAPH_BASE + "curated"
+#: The official releases ``genai-kg import`` reads, each into the graph ``GRAPH_BASE + name``.
+IMPORT_SOURCES = ("esco", "onet", "oews")
+
 #: Prefix -> namespace IRI, in the order they are bound.
 PREFIX_IRIS = {
     "gkg": "https://w3id.org/genai-kg/ontology#",

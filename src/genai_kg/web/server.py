@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("genai_kg.server")
+log = logging.getLogger("genai_kg.web.server")
 
 #: Accept types -> result format; the first is the default.
 RESULT_TYPES = {
@@ -46,9 +46,9 @@ def _work(store_path: str, connection: Connection) -> None:
     """Worker process: answer queries from the pipe until it closes."""
     import pyoxigraph as ox
 
-    from .errors import QueryError
-    from .results import format_result
-    from .sparql import run_query
+    from genai_kg.errors import QueryError
+    from genai_kg.query.results import format_result
+    from genai_kg.query.sparql import run_query
 
     # The store path is a link that each import switches to a new database (and the old one
     # is then removed): follow it before every query, so that answers come from the live one.

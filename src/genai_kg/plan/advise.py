@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import LEVELS, Catalog, CourseEntry
-from .errors import NoPlanError, NotFoundError
-from .planner import Measure, Plan, plan_path
-from .resolve import resolve
+from genai_kg.dataset.resolve import resolve
+from genai_kg.errors import NoPlanError, NotFoundError
+from genai_kg.plan.catalog import LEVELS, Catalog, CourseEntry
+from genai_kg.plan.planner import plan_path
+from genai_kg.plan.problem import Measure, Plan
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import io
 import json
 from typing import Any
 
-from .render import format_table
-from .sparql import QueryResult
+from genai_kg.query.sparql import QueryResult
+from genai_kg.render import format_table
 
 FORMATS = ("table", "csv", "tsv", "json")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

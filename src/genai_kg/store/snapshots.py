@@ -3,7 +3,7 @@
 Reading a graph back out of pyoxigraph costs about 6.6 µs a triple (every term is looked
 up in the database), so dumping ESCO and O*NET (750,000 triples) takes 2.7 s even with a
 core per graph. Large graphs only ever change by an import that builds a new database
-(``store.py``), so that import also writes each large graph's Turtle into a snapshot
+(``store/replace.py``), so that import also writes each large graph's Turtle into a snapshot
 folder beside the database: pyoxigraph's own dump of the new database, the very bytes an
 export would write. A whole-store Turtle export then copies the file, and the next import
 loads the graphs it carries over from it (about twice as fast as copying them quad by quad).
@@ -29,8 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .export import ExportFormat, dump_graph, store_prefixes
-from .paths import atomic_write
+from genai_kg.graph.export import ExportFormat, dump_graph, store_prefixes
+from genai_kg.paths import atomic_write
 
 MANIFEST = "manifest.json"
 

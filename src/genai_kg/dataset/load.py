@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError
-from .paths import DATASET_FILES
+from genai_kg.errors import DataError
+from genai_kg.paths import DATASET_FILES
 
 Loc = tuple[str | int, ...]
 
@@ -284,3 +284,5 @@ class _NodeReader:
                 "write a plain decimal number, or quote it if text is meant",
             )
         return text
+
+

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import DataError
-from .export import ExportFormat, export_files
-from .load import load_dataset
-from .models import Dataset, parse_dataset
-from .paths import DATASET_FILES, atomic_write
-from .rdf import build_graph
-from .store import fingerprint
+from genai_kg.dataset.checks import parse_dataset
+from genai_kg.dataset.fingerprint import fingerprint
+from genai_kg.dataset.load import load_dataset
+from genai_kg.dataset.models import Dataset
+from genai_kg.errors import DataError
+from genai_kg.graph.export import ExportFormat, export_files
+from genai_kg.graph.rdf import build_graph
+from genai_kg.paths import DATASET_FILES, atomic_write
 
 #: The formats ``build`` writes, besides the manifest.
 BUILD_FORMATS = (
@@ -55,7 +56,7 @@ def build_dataset(root: str | Path, *, shacl: bool = True) -> Built:
     dataset = parse_dataset(load_dataset(root))
     graph = build_graph(dataset)
     if shacl:
-        from .shapes import check_shapes
+        from genai_kg.graph.shapes import check_shapes
 
         problems = check_shapes(graph, dataset)
         if problems:
@@ -77,7 +78,7 @@ def write_build(built: Built, out: Path) -> dict[str, object]:
     Each file is written atomically, the manifest last, so a manifest always describes
     complete files. The same data gives byte-identical files.
     """
-    from .view import to_networkx
+    from genai_kg.graph.view import to_networkx
 
     view = to_networkx(built.graph)
     files: dict[str, bytes] = {}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .build import Built
-from .models import Dataset, Role
-from .render import money
-from .view import node_name, to_networkx
+from genai_kg.dataset.models import Dataset, Role, salary_range
+from genai_kg.graph.build import Built
+from genai_kg.graph.view import node_name, to_networkx
+from genai_kg.render import money
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "roles": ("id", "name", "track", "essential", "salary"),
@@ -17,18 +17,6 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "courses": ("id", "title", "platform", "level", "hours", "cost"),
     "sources": ("id", "title", "publisher", "url"),
 }
-
-
-def salary_range(role: Role) -> str:
-    """Summarise a role's salary bands as ``$100,000-$220,000`` (``?`` where a bound is unknown)."""
-    if not role.salary:
-        return ""
-    lows = [band.min for band in role.salary if band.min is not None]
-    highs = [band.max for band in role.salary if band.max is not None]
-    currency = role.salary[0].currency
-    low = money(min(lows), currency) if lows else "?"
-    high = money(max(highs), currency) if highs else "?"
-    return f"{low}-{high}"
 
 
 def list_rows(dataset: Dataset, table: str) -> tuple[list[str], list[list[Any]]]:
@@ -87,8 +75,8 @@ def counterparts(store: Any, role_id: str) -> list[dict[str, Any]]:
     Empty until ESCO, O*NET or OEWS is imported; curated salary rows are left out (``show``
     prints those already).
     """
-    from .sparql import bind_params, load_query, run_query
-    from .store import imported_sources
+    from genai_kg.query.sparql import bind_params, load_query, run_query
+    from genai_kg.store.database import imported_sources
 
     if not imported_sources(store):
         return []

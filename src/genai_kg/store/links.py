@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Dataset
-from .rdf import match_iri
-from .store import GRAPH_BASE, imported_sources
+from genai_kg.dataset.models import Dataset
+from genai_kg.graph.namespaces import GRAPH_BASE
+from genai_kg.graph.rdf import match_iri
+from genai_kg.store.database import imported_sources
 
 #: The taxonomies a curated ``match`` can point into.
 SCHEMES = ("esco", "onet")

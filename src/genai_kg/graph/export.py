@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .paths import atomic_write
+from genai_kg.paths import atomic_write
 
 if TYPE_CHECKING:  # imported where used: a whole-store export needs neither (0.3 s at start-up)
     import networkx as nx
@@ -84,7 +84,7 @@ def _ox_term(term: Any) -> Any:
 
 def store_prefixes() -> dict[str, str]:
     """Return the prefixes bound in every RDF document genai-kg writes, as strings."""
-    from .namespaces import PREFIX_IRIS
+    from genai_kg.graph.namespaces import PREFIX_IRIS
 
     return dict(PREFIX_IRIS)
 
@@ -215,7 +215,7 @@ def store_file(
 
     Turtle and N-Triples documents can be concatenated, so each named graph is written on
     its own thread and the parts are joined in graph order. A graph with a Turtle snapshot
-    (``snapshots``: graph IRI -> file, see ``snapshots.py``) is copied from it: the same
+    (``snapshots``: graph IRI -> file, see ``store/snapshots.py``) is copied from it: the same
     bytes, without reading the graph back out of the database. JSON-LD and RDF/XML need
     one document, written from the store's quads. Either way the store's own index order is
     kept: it is fixed for the same contents, so the same store gives the same bytes.
@@ -248,7 +248,7 @@ def export_files(
     if fmt in RDF_FORMATS:
         return {f"genai-kg{SUFFIXES[fmt]}": serialize_rdf(to_oxigraph(graph), fmt)}
     if view is None:
-        from .view import to_networkx
+        from genai_kg.graph.view import to_networkx
 
         view = to_networkx(graph)
     if fmt is ExportFormat.GRAPHML:

@@ -14,8 +14,9 @@ import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .errors import EndpointError, QueryError
-from .sparql import QueryResult, check_query, where_offset
+from genai_kg.errors import EndpointError, QueryError
+from genai_kg.query.check import check_query, where_offset
+from genai_kg.query.sparql import QueryResult
 
 USER_AGENT = "genai-kg (+https://w3id.org/genai-kg)"
 

@@ -4,7 +4,7 @@ Every node has an IRI (no blank nodes), so the same data always gives the same t
 and serialisations can be byte-identical. Salaries and course prices are nodes of their
 own (``<role IRI>#salary-1``, ``<course IRI>#offer``) because they carry several values.
 
->>> from genai_kg.rdf import entity_iri
+>>> from genai_kg.graph.rdf import entity_iri
 >>> str(entity_iri("role", "mlops-engineer"))
 'https://w3id.org/genai-kg/id/role/mlops-engineer'
 """
@@ -16,8 +16,18 @@ from decimal import Decimal
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from .models import CostPer, Course, Dataset, Match, Provider, Role, Skill, Source, Tool
-from .namespaces import ID_BASE, PREFIX_IRIS
+from genai_kg.dataset.models import (
+    CostPer,
+    Course,
+    Dataset,
+    Match,
+    Provider,
+    Role,
+    Skill,
+    Source,
+    Tool,
+)
+from genai_kg.graph.namespaces import ID_BASE, PREFIX_IRIS
 
 GKG = Namespace(PREFIX_IRIS["gkg"])
 SCHEMA = Namespace(PREFIX_IRIS["schema"])
@@ -84,7 +94,7 @@ def new_graph() -> Graph:
 def build_graph(dataset: Dataset) -> Graph:
     """Return the RDF graph of a checked dataset.
 
-    >>> from genai_kg.models import Dataset, Skill
+    >>> from genai_kg.dataset.models import Dataset, Skill
     >>> g = build_graph(Dataset(skills={"sql": Skill(id="sql", name="SQL")}))
     >>> (entity_iri("skill", "sql"), SKOS.prefLabel, Literal("SQL", lang="en")) in g
     True

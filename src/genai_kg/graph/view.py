@@ -6,8 +6,8 @@ readers (Gephi, yEd, Cytoscape, igraph) show them as they are. Salary bands and 
 prices, which are nodes in RDF, become attributes of their role or course. Edges are keyed
 by relation and carry a readable ``label``.
 
->>> from genai_kg.models import Dataset, Skill
->>> from genai_kg.rdf import build_graph
+>>> from genai_kg.dataset.models import Dataset, Skill
+>>> from genai_kg.graph.rdf import build_graph
 >>> skills = {"ml": Skill(id="ml", name="ML"), "dl": Skill(id="dl", name="DL", broader="ml")}
 >>> view = to_networkx(build_graph(Dataset(skills=skills)))
 >>> sorted(view.edges(keys=True, data="label"))
@@ -23,7 +23,7 @@ import networkx as nx
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from .rdf import ESCO, GKG, SCHEMA, split_iri
+from genai_kg.graph.rdf import ESCO, GKG, SCHEMA, split_iri
 
 #: RDF predicates between entities -> (edge key, edge label).
 RELATIONS: dict[URIRef, tuple[str, str]] = {

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .planner import CourseOption
+from genai_kg.dataset.fingerprint import fingerprint
+from genai_kg.paths import atomic_write
+from genai_kg.plan.problem import CourseOption
+from genai_kg.store.database import store_dir
 
 FORMAT_VERSION = 1
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -106,7 +110,7 @@ class Catalog:
 
 def catalog_from_dataset(dataset: Any, fingerprint: str) -> Catalog:
     """Return the catalog of a checked ``models.Dataset``."""
-    from .describe import salary_range
+    from genai_kg.dataset.models import salary_range
 
     roles = {}
     for role in dataset.roles.values():
@@ -147,3 +151,25 @@ def catalog_from_dataset(dataset: Any, fingerprint: str) -> Catalog:
         providers={provider.id: provider.name for provider in dataset.providers.values()},
         courses=courses,
     )
+
+
+def open_catalog(data: Path, store: Path | None = None) -> Catalog:
+    """Return the planner's catalog of ``data``, rebuilding it if the data changed.
+
+    Raises:
+        DataError: the data has problems (checked whenever the catalog is rebuilt).
+    """
+    key = fingerprint(data)
+    cached = store_dir(data, store) / "catalog.json"
+    try:
+        catalog = Catalog.from_json(cached.read_text(encoding="utf-8"))
+        if catalog.fingerprint == key:
+            return catalog
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing, unreadable or written by another version: rebuild below
+    from genai_kg.graph.build import build_dataset
+    from genai_kg.plan.catalog import catalog_from_dataset
+
+    catalog = catalog_from_dataset(build_dataset(data, shacl=False).dataset, key)
+    atomic_write(cached, catalog.to_json().encode("utf-8"))
+    return catalog

@@ -1,0 +1,234 @@
+"""The learning-path problem as the planner's two methods see it, and the plans they return.
+
+``prepare_problem`` keeps only the relevant courses (see ``planner.py``) and indexes them;
+``make_plan`` turns a chosen set of course indices back into an ordered, explained plan.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from genai_kg.errors import NoPlanError
+
+
+class Measure(enum.StrEnum):
+    """What a plan minimises."""
+
+    COURSES = "courses"
+    HOURS = "hours"
+    COST = "cost"
+
+
+_ORDER = (Measure.COURSES, Measure.HOURS, Measure.COST)
+
+
+@dataclass(frozen=True)
+class CourseOption:
+    """A course as the planner sees it; ``cost`` 0 is free, ``None`` is unknown."""
+
+    id: str
+    teaches: frozenset[str]
+    requires: frozenset[str] = frozenset()
+    hours: float | None = None
+    cost: float | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One course of a plan and the gap skills it adds first."""
+
+    course: CourseOption
+    fills: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Courses in taking order; totals count known values only."""
+
+    steps: tuple[Step, ...]
+
+    @property
+    def course_ids(self) -> tuple[str, ...]:
+        return tuple(step.course.id for step in self.steps)
+
+    @property
+    def count(self) -> int:
+        return len(self.steps)
+
+    @property
+    def hours(self) -> float:
+        return math.fsum(s.course.hours for s in self.steps if s.course.hours is not None)
+
+    @property
+    def cost(self) -> float:
+        return math.fsum(s.course.cost for s in self.steps if s.course.cost is not None)
+
+    @property
+    def unknown_hours(self) -> int:
+        return sum(1 for s in self.steps if s.course.hours is None)
+
+    @property
+    def unknown_cost(self) -> int:
+        return sum(1 for s in self.steps if s.course.cost is None)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The best plan, whether it is proven optimal, and the bound proved on the primary."""
+
+    plan: Plan
+    by: Measure
+    optimal: bool
+    bound: float
+    gap: frozenset[str]
+    left_out: int
+    alternatives: tuple[Plan, ...] = ()
+
+
+@dataclass
+class Problem:
+    """The prepared problem both methods solve: relevant courses (sorted by id), their
+    weights and need-projected skill sets."""
+
+    by: Measure
+    start: frozenset[str]
+    gap: frozenset[str]
+    left_out: int
+    options: list[CourseOption]
+    weights: list[tuple[float, float, float]]  # (primary, secondary, tertiary) per option
+    teach: list[frozenset[str]]  # taught skills that matter (gap or required), minus start
+    req: list[frozenset[str]]  # required skills minus start
+    _teachers: dict[str, list[int]] | None = None
+
+    def key(self, chosen: Iterable[int]) -> tuple[float, float, float, tuple[str, ...]]:
+        idx = sorted(chosen)  # options are sorted by id, so this sorts the ids too
+        w = self.weights
+        return (
+            math.fsum(w[i][0] for i in idx),
+            math.fsum(w[i][1] for i in idx),
+            math.fsum(w[i][2] for i in idx),
+            tuple(self.options[i].id for i in idx),
+        )
+
+    def stuck(self, chosen: Iterable[int]) -> tuple[set[str], list[int]]:
+        """Take chosen courses while possible; return the held skills and the courses left."""
+        held = set(self.start)
+        left = sorted(chosen)
+        moved = True
+        while moved:
+            moved = False
+            for i in list(left):
+                if self.req[i] <= held:
+                    held |= self.teach[i]
+                    left.remove(i)
+                    moved = True
+        return held, left
+
+    def teachers(self) -> dict[str, list[int]]:
+        if self._teachers is None:
+            self._teachers = {}
+            for i, t in enumerate(self.teach):
+                for s in t:
+                    self._teachers.setdefault(s, []).append(i)
+        return self._teachers
+
+    def covers(self, chosen: Iterable[int]) -> bool:
+        held, left = self.stuck(chosen)
+        return not left and self.gap <= held
+
+
+def _measure(course: CourseOption, m: Measure) -> float | None:
+    if m is Measure.COURSES:
+        return 1.0
+    return course.hours if m is Measure.HOURS else course.cost
+
+
+def prepare_problem(
+    courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable[str], by: Measure | str
+) -> Problem:
+    by = Measure(by)
+    start_set, goal_set = frozenset(start), frozenset(goal)
+    seen: set[str] = set()
+    for c in courses:
+        if c.id in seen:
+            raise ValueError(f"course id {c.id!r} appears twice")
+        seen.add(c.id)
+        for value in (c.hours, c.cost):
+            if value is not None and not (value >= 0 and math.isfinite(value)):
+                raise ValueError(f"course {c.id!r} has a negative or non-finite measure")
+    usable = sorted((c for c in courses if _measure(c, by) is not None), key=lambda c: c.id)
+    left_out = len(courses) - len(usable)
+    gap = goal_set - start_set
+
+    # Forward closure: which usable courses can be taken at all, and what they can teach.
+    missing = [len(c.requires - start_set) for c in usable]
+    waiting: dict[str, list[int]] = {}
+    for i, c in enumerate(usable):
+        for s in c.requires - start_set:
+            waiting.setdefault(s, []).append(i)
+    ready = [i for i, n in enumerate(missing) if n == 0]
+    held = set(start_set)
+    reachable: list[int] = []
+    while ready:
+        i = ready.pop()
+        reachable.append(i)
+        for s in usable[i].teaches - held:
+            held.add(s)
+            for j in waiting.get(s, ()):
+                missing[j] -= 1
+                if missing[j] == 0:
+                    ready.append(j)
+    unreachable = sorted(gap - held)
+    if unreachable:
+        raise NoPlanError(f"no usable course teaches: {', '.join(unreachable)}", unreachable)
+
+    # Backward closure: the skills that matter and the courses that teach them.
+    teachers: dict[str, list[int]] = {}
+    for i in reachable:
+        for s in usable[i].teaches - start_set:
+            teachers.setdefault(s, []).append(i)
+    need, todo, relevant = set(gap), list(gap), set()
+    while todo:
+        for i in teachers.get(todo.pop(), ()):
+            if i not in relevant:
+                relevant.add(i)
+                for r in usable[i].requires - start_set - need:
+                    need.add(r)
+                    todo.append(r)
+
+    big_hours = 1.0 + math.fsum(c.hours for c in courses if c.hours is not None)
+    big_cost = 1.0 + math.fsum(c.cost for c in courses if c.cost is not None)
+    options = [usable[i] for i in sorted(relevant)]
+    values = {
+        Measure.COURSES: [1.0] * len(options),
+        Measure.HOURS: [big_hours if c.hours is None else c.hours for c in options],
+        Measure.COST: [big_cost if c.cost is None else c.cost for c in options],
+    }
+    first, second, third = (by, *(m for m in _ORDER if m is not by))
+    return Problem(
+        by=by,
+        start=start_set,
+        gap=gap,
+        left_out=left_out,
+        options=options,
+        weights=list(zip(values[first], values[second], values[third], strict=True)),
+        # A course cannot teach what it requires: that skill is held before it is taken.
+        teach=[frozenset((c.teaches & need) - c.requires - start_set) for c in options],
+        req=[frozenset(c.requires - start_set) for c in options],
+    )
+
+
+def make_plan(p: Problem, chosen: Iterable[int]) -> Plan:
+    """Order a course set: repeatedly take the takeable course with the smallest id."""
+    held = set(p.start)
+    left = [p.options[i] for i in sorted(chosen)]
+    steps: list[Step] = []
+    while left:
+        course = next(c for c in left if c.requires <= held)
+        left.remove(course)
+        steps.append(Step(course, frozenset((course.teaches & p.gap) - held)))
+        held |= course.teaches
+    return Plan(tuple(steps))
