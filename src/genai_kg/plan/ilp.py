@@ -130,20 +130,20 @@ class IntegerProgram:
         return rows
 
     def _mip(
-        self, cols: list[int], stage: int, extra: list[tuple[Any, ...]], hint: list[int] | None
+        self, cols: list[int], stage: int, extra: list[tuple[Any, ...]]
     ) -> tuple[bool, list[int] | None, float]:
         """Minimise one measure on these columns; return (proved, valid set or None, bound)."""
-        p, np = self.p, self.np
+        p = self.p
         h, pos = self._highs(cols, extra, [p.weights[c][stage] for c in cols], True)
         while True:
             left = self.deadline - time.monotonic()
             if left <= 0:
                 return False, None, -_INF
             h.setOptionValue("time_limit", max(left, 1e-3))
-            if hint is not None and all(c in pos for c in hint):
-                h.setSolution(
-                    len(hint), np.array([pos[c] for c in hint], dtype=np.int32), np.ones(len(hint))
-                )
+            # No incumbent is passed to HiGHS (setSolution): with one, highspy 1.16 can stop
+            # at "optimal" holding the incumbent while reporting a lower objective than any
+            # plan has (seen on the bundled data: tie-break hours 2208.07 returned, 2205.65
+            # exists). The incumbent still bounds each stage through ``best`` in _stages.
             h.run()
             status, info = h.getModelStatus(), h.getInfo()
             if status == self.hs.HighsModelStatus.kInfeasible:
@@ -166,7 +166,6 @@ class IntegerProgram:
             cuts = self._cuts(held, stuck)
             self.cuts += cuts  # valid for every plan: keep them for later models
             self._add(h, pos, cuts)
-            hint = None
 
     def _relax(
         self, cols: list[int], stage: int, extra: list[tuple[Any, ...]]
@@ -229,7 +228,7 @@ class IntegerProgram:
                 relax = relax or self._relax(cols, stage, extra)
                 if relax is not None:
                     core = [c for c, r in zip(cols, relax[1], strict=True) if r <= 1e-9]
-                    core_result = (core, *self._mip(core, stage, extra, None))
+                    core_result = (core, *self._mip(core, stage, extra))
                     found = core_result[2]
                     if found is not None and (best is None or p.key(found) < p.key(best)):
                         best = found
@@ -245,7 +244,7 @@ class IntegerProgram:
             if core_result is not None and core_result[1] and core_result[0] == cols:
                 proved, found, lower = core_result[1:]  # the window is the core: done already
             else:
-                proved, found, lower = self._mip(cols, stage, extra, best)
+                proved, found, lower = self._mip(cols, stage, extra)
             if found is not None and (best is None or p.key(found) < p.key(best)):
                 best = found
             if stage == 0:
