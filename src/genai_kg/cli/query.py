@@ -23,6 +23,7 @@ class ResultFormat(StrEnum):
     CSV = "csv"
     TSV = "tsv"
     JSON = "json"
+    XML = "xml"
 
 
 def _params(values: list[str] | None) -> dict[str, str]:
