@@ -130,3 +130,29 @@ def format_result(result: QueryResult, fmt: str) -> str:
         return "\n".join(lines)
     rows = [[_plain(term) for term in row] for row in result.rows]
     return format_table(result.variables, rows)
+
+
+#: RDF formats for CONSTRUCT and DESCRIBE results -> pyoxigraph's RdfFormat names.
+GRAPH_FORMATS = {
+    "turtle": "TURTLE",
+    "ntriples": "N_TRIPLES",
+    "rdfxml": "RDF_XML",
+    "jsonld": "JSON_LD",
+}
+
+
+def write_graph(triples: Any, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write pyoxigraph triples in ``fmt`` (a key of GRAPH_FORMATS); Turtle with our prefixes.
+
+    >>> import pyoxigraph as ox
+    >>> node = ox.NamedNode("https://w3id.org/genai-kg/id/role/x")
+    >>> write_graph([ox.Triple(node, node, ox.Literal("y"))], "ntriples")
+    b'<https://w3id.org/genai-kg/id/role/x> <https://w3id.org/genai-kg/id/role/x> "y" .\\n'
+    """
+    import pyoxigraph as ox
+
+    from genai_kg.graph.namespaces import PREFIX_IRIS
+
+    rdf_format = getattr(ox.RdfFormat, GRAPH_FORMATS[fmt])
+    shown = (prefixes or PREFIX_IRIS) if fmt == "turtle" else None
+    return ox.serialize(triples, format=rdf_format, prefixes=shown) or b""
