@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from enum import StrEnum
@@ -148,10 +149,8 @@ def serve(
     def announce(url: str) -> None:
         typer.echo(f"genai-kg: SPARQL endpoint at {url} (Ctrl-C stops)", err=True)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the server is stopped
         serve_app(sock, settings, announce)
-    except KeyboardInterrupt:
-        pass
     typer.echo("stopped", err=True)
 
 
