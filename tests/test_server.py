@@ -1,7 +1,6 @@
 """`genai-kg serve`: the read-only SPARQL 1.1 Protocol endpoint, spoken to over plain HTTP.
 
-The server runs as a real process on 127.0.0.1 (``--port 0``: it prints the bound URL), with
-``--timeout 2 --max-rows 5 --workers 2``, and is stopped when the module is done.
+The server runs as a real process (see servehelp.py) and is stopped when the module is done.
 """
 
 from __future__ import annotations
@@ -9,17 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import queue
-import signal
 import subprocess
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -30,90 +23,39 @@ from conftest import TINY
 from genai_kg.graph.build import Built
 from genai_kg.graph.export import to_oxigraph
 from nethelp import Listener, genai_kg_program
-
-TIMEOUT = 2.0
-MAX_ROWS = 5
-CURATED = ox.NamedNode("https://w3id.org/genai-kg/graph/curated")
-ROLES = """\
-PREFIX gkg: <https://w3id.org/genai-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?role ?label WHERE { ?role a gkg:Role ; skos:prefLabel ?label }
-"""
-EVERYTHING = "SELECT * WHERE { ?s ?p ?o }"
-RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-LEAKS = ("Traceback", "/work/", "site-packages", 'File "')
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[str]
-    url: str
-    log: list[str]
-
-
-def _start(tmp: Path, *extra: str) -> Server:
-    process = subprocess.Popen(
-        [genai_kg_program(), "serve", "--host", "127.0.0.1", "--port", "0"]
-        + ["--data", str(TINY), "--store", str(tmp / "store")]
-        + ["--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2", *extra],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    log: list[str] = []
-
-    def drain() -> None:  # keep reading, so the server's log never fills the pipe
-        assert process.stderr is not None
-        for line in process.stderr:
-            log.append(line)
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=drain, daemon=True).start()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        if line is None:
-            break
-        if "SPARQL endpoint at " in line:
-            url = line.split("SPARQL endpoint at ", 1)[1].split()[0]
-            return Server(process, url, log)
-    _stop(process)
-    pytest.fail("genai-kg serve did not announce its URL:\n" + "".join(log))
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """Ctrl-C first (the server stops its workers), then terminate, then kill; all bounded."""
-    for send in (lambda: process.send_signal(signal.SIGINT), process.terminate, process.kill):
-        if process.poll() is not None:
-            break
-        send()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            continue
-    if process.stderr is not None:
-        process.stderr.close()
+from servehelp import (
+    CURATED,
+    EVERYTHING,
+    MAX_ROWS,
+    ROLES,
+    RUNAWAY,
+    TIMEOUT,
+    Server,
+    assert_no_internals,
+    expected,
+    get,
+    http,
+    json_rows,
+    post_form,
+    post_query,
+    quad_count,
+    start_server,
+    stop_server,
+)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = _start(tmp_path_factory.mktemp("serve"))
+    running = start_server(tmp_path_factory.mktemp("serve"))
     yield running
-    _stop(running.process)
+    stop_server(running.process)
 
 
 @pytest.fixture(scope="module")
 def cors_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = _start(tmp_path_factory.mktemp("serve-cors"), "--cors", "https://example.org")
+    running = start_server(tmp_path_factory.mktemp("serve-cors"), "--cors", "https://example.org")
     yield running
-    _stop(running.process)
+    stop_server(running.process)
 
 
 @pytest.fixture(scope="module")
@@ -123,81 +65,6 @@ def reference(tiny_built: Built) -> ox.Store:
         ox.Quad(t.subject, t.predicate, t.object, CURATED) for t in to_oxigraph(tiny_built.graph)
     )
     return memory
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: Message
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-
-def http(
-    url: str,
-    *,
-    method: str = "GET",
-    data: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    timeout: float = TIMEOUT + 10,
-) -> Reply:
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        try:
-            return Reply(error.code, error.headers, error.read())
-        finally:
-            error.close()
-
-
-def get(server: Server, query: str, accept: str | None = None, **params: str) -> Reply:
-    query_string = urllib.parse.urlencode({"query": query, **params})
-    return http(f"{server.url}?{query_string}", headers={"Accept": accept} if accept else {})
-
-
-def post_query(server: Server, query: str, accept: str | None = None) -> Reply:
-    headers = {"Content-Type": "application/sparql-query"}
-    if accept:
-        headers["Accept"] = accept
-    return http(server.url, method="POST", data=query.encode(), headers=headers)
-
-
-def post_form(server: Server, **fields: str) -> Reply:
-    return http(
-        server.url,
-        method="POST",
-        data=urllib.parse.urlencode(fields).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
-
-
-def json_rows(body: bytes) -> set[tuple[Any, ...]]:
-    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    names = [v.value for v in parsed.variables]
-    return {tuple(solution[n] for n in names) for solution in parsed}
-
-
-def expected(reference: ox.Store, query: str) -> set[tuple[Any, ...]]:
-    answer = reference.query(query, use_default_graph_as_union=True)
-    names = [v.value for v in answer.variables]
-    return {tuple(solution[n] for n in names) for solution in answer}
-
-
-def assert_no_internals(reply: Reply) -> None:
-    for leak in LEAKS:
-        assert leak not in reply.text, f"{leak!r} leaked: {reply.text!r}"
-
-
-def quad_count(server: Server) -> int:
-    reply = get(server, COUNT_QUADS)
-    assert reply.status == 200, reply.text
-    ((count,),) = json_rows(reply.body)
-    return int(count.value)
 
 
 # ----------------------------------------------------------------- the three ways to ask
@@ -236,10 +103,48 @@ def test_construct_gives_ntriples(server: Server) -> None:
     assert len(triples) == 3
 
 
-def test_no_query_is_400(server: Server) -> None:
-    reply = http(server.url)
-    assert reply.status == 400
+@pytest.mark.parametrize(
+    "how",
+    [
+        pytest.param("empty-get", id="empty-get"),
+        pytest.param("form-without-query", id="form-without-query"),
+        pytest.param("empty-direct-post", id="empty-direct-post"),
+    ],
+)
+def test_missing_query_is_400(server: Server, how: str) -> None:
+    if how == "empty-get":
+        reply = http(server.url + "?query=")
+    elif how == "form-without-query":
+        reply = post_form(server, **{"default-graph-uri": str(CURATED.value)})
+    else:
+        reply = post_query(server, "")
+    assert reply.status == 400, reply.text
+    assert "query" in reply.text
     assert_no_internals(reply)
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdf_format"),
+    [
+        pytest.param(None, ox.RdfFormat.TURTLE, id="default-turtle"),
+        pytest.param("application/rdf+xml", ox.RdfFormat.RDF_XML, id="rdfxml"),
+    ],
+)
+def test_service_description(server: Server, accept: str | None, rdf_format: Any) -> None:
+    reply = http(server.url, headers={"Accept": accept} if accept else {})
+    assert reply.status == 200, reply.text
+    graph = ox.Store()
+    graph.load(reply.body, format=rdf_format)
+    endpoint = ox.NamedNode(server.url)
+    sd = {name: ox.NamedNode(SD + name) for name in ("endpoint", "supportedLanguage", "name")}
+    assert list(graph.quads_for_pattern(endpoint, sd["endpoint"], endpoint))
+    languages = {q.object for q in graph.quads_for_pattern(endpoint, sd["supportedLanguage"], None)}
+    assert languages == {ox.NamedNode(SD + "SPARQL11Query")}  # no update language
+    names = {q.object for q in graph.quads_for_pattern(None, sd["name"], None)}
+    assert CURATED in names
 
 
 # ----------------------------------------------------------------- content negotiation
@@ -289,7 +194,7 @@ def test_accept_negotiation(
     "accept",
     [
         pytest.param("text/html", id="html"),
-        pytest.param("application/sparql-results+xml", id="xml-results"),
+        pytest.param("text/turtle", id="graph-type-for-select"),
         pytest.param("image/png, text/plain", id="two-unsupported"),
         pytest.param("text/csv;q=0", id="refused-by-quality"),
     ],
@@ -435,6 +340,8 @@ def test_service_and_from_are_400_and_nothing_connects(
         pytest.param("GET", "/store", 404, id="store"),
         pytest.param("POST", "/update", 404, id="post-update"),
         pytest.param("POST", "/sparql", 415, id="unknown-content-type"),
+        pytest.param("PUT", "/sparql", 405, id="put"),
+        pytest.param("DELETE", "/sparql", 405, id="delete"),
     ],
 )
 def test_errors_carry_no_internals(server: Server, method: str, path: str, status: int) -> None:
@@ -444,6 +351,8 @@ def test_errors_carry_no_internals(server: Server, method: str, path: str, statu
     reply = http(base + path, method=method, data=data, headers=headers)
     assert reply.status == status
     assert_no_internals(reply)
+    if status == 405:
+        assert set(reply.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
 
 
 @pytest.mark.parametrize(
@@ -476,7 +385,8 @@ def test_cors_header_when_asked(cors_server: Server) -> None:
                  headers={"Origin": "https://example.org"})  # fmt: skip
     assert reply.status == 200
     assert reply.headers.get("Access-Control-Allow-Origin") == "https://example.org"
-    error = http(cors_server.url)  # errors carry it too, so a browser can read the message
+    # errors carry it too, so a browser can read the message
+    error = http(cors_server.url + "?query=", headers={"Origin": "https://example.org"})
     assert error.status == 400
     assert error.headers.get("Access-Control-Allow-Origin") == "https://example.org"
 
@@ -505,7 +415,7 @@ def test_sparqlwrapper_client(server: Server, reference: ox.Store) -> None:
 def test_workers_follow_the_store_to_a_new_database(tmp_path: Path) -> None:
     """An import while the server runs switches the store; every worker answers from it."""
     onet = Path(__file__).parent / "data" / "onet-mini"
-    server = _start(tmp_path)
+    server = start_server(tmp_path)
     try:
         before = quad_count(server)
         for _ in range(2):  # the second import drops the database the workers first opened
@@ -520,4 +430,4 @@ def test_workers_follow_the_store_to_a_new_database(tmp_path: Path) -> None:
             counts = {quad_count(server) for _ in range(6)}  # more requests than workers
             assert len(counts) == 1 and counts.pop() > before
     finally:
-        _stop(server.process)
+        stop_server(server.process)

@@ -382,7 +382,7 @@ def test_construct_gives_ntriples(runner: CliRunner, store: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(runner: CliRunner, store: Path) -> None:
-    result = sparql(runner, store, "-", "-f", "xml", stdin="ASK {}")
+    result = sparql(runner, store, "-", "-f", "yaml", stdin="ASK {}")
     assert result.exit_code == 2
 
 
@@ -520,3 +520,14 @@ def test_list_queries_json_gives_params(runner: CliRunner) -> None:
         assert entry["title"] == title
         assert [(p["name"], p["type"], p["default"]) for p in entry["params"]] == params
         assert all(p["description"] for p in entry["params"])
+
+
+def test_xml_format_is_sparql_results_xml(runner: CliRunner, store: Path) -> None:
+    import pyoxigraph as ox
+
+    query = "SELECT ?role WHERE { ?role a <https://w3id.org/genai-kg/ontology#Role> }"
+    result = sparql(runner, store, "-", "-f", "xml", stdin=query)
+    assert result.exit_code == 0, result.output
+    parsed = ox.parse_query_results(result.stdout.encode(), format=ox.QueryResultsFormat.XML)
+    assert [v.value for v in parsed.variables] == ["role"]
+    assert len(list(parsed)) == 3

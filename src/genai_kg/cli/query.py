@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from enum import StrEnum
@@ -23,6 +24,7 @@ class ResultFormat(StrEnum):
     CSV = "csv"
     TSV = "tsv"
     JSON = "json"
+    XML = "xml"
 
 
 def _params(values: list[str] | None) -> dict[str, str]:
@@ -109,12 +111,23 @@ def serve(
     cors: Annotated[
         str | None, typer.Option("--cors", help="Allow browsers from this origin (off by default).")
     ] = None,
+    max_connections: Annotated[
+        int,
+        typer.Option("--limit-concurrency", min=1, help="Connections at once (past it: 503)."),
+    ] = 256,
+    request_timeout: Annotated[
+        float,
+        typer.Option("--request-timeout", min=0.1, help="Seconds a client has to send a request."),
+    ] = 10.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No access log.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint at /sparql (GET and POST)."""
     from genai_kg.store.database import open_store, store_dir
-    from genai_kg.web.server import ServerSettings, make_server, serve_forever
+    from genai_kg.web.app import ServerSettings
+    from genai_kg.web.server import bind
+    from genai_kg.web.server import serve as serve_app
 
     data_dir = _data_dir(data)
     open_store(data_dir, store)  # refresh the store before the workers open it read-only
@@ -124,23 +137,21 @@ def serve(
         max_rows=max_rows,
         workers=workers,
         cors_origin=cors,
+        max_connections=max_connections,
+        request_timeout=request_timeout,
+        quiet=quiet,
     )
     try:
-        server, pool = make_server(host, port, settings)
+        sock = bind(host, port)
     except OSError as exc:
         raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc}") from None
-    import logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    bound_port = server.server_address[1]
-    typer.echo(
-        f"genai-kg: SPARQL endpoint at http://{host}:{bound_port}/sparql (Ctrl-C stops)",
-        err=True,
-    )
-    try:
-        serve_forever(server, pool)
-    except KeyboardInterrupt:
-        typer.echo("stopped", err=True)
+    def announce(url: str) -> None:
+        typer.echo(f"genai-kg: SPARQL endpoint at {url} (Ctrl-C stops)", err=True)
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the server is stopped
+        serve_app(sock, settings, announce)
+    typer.echo("stopped", err=True)
 
 
 @app.command()

@@ -1,7 +1,8 @@
-"""Write SPARQL results as a text table, CSV, TSV or W3C SPARQL 1.1 results JSON.
+"""Write SPARQL results as a text table, CSV, TSV, W3C SPARQL 1.1 results JSON or XML.
 
 Terms are pyoxigraph terms (or None for an unbound variable). CSV follows the W3C SPARQL
-CSV format (plain values), TSV the W3C TSV format (terms in N-Triples syntax).
+CSV format (plain values), TSV the W3C TSV format (terms in N-Triples syntax), XML the
+SPARQL Query Results XML Format.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import csv
 import io
 import json
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from genai_kg.query.sparql import QueryResult
 from genai_kg.render import format_table
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NUMERIC = {
     "http://www.w3.org/2001/XMLSchema#" + name
@@ -39,6 +42,49 @@ def term_json(term: Any) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
+def term_xml(term: Any) -> str:
+    """Return one term as a SPARQL results XML element.
+
+    >>> import pyoxigraph as ox
+    >>> term_xml(ox.Literal("R&D", language="en"))
+    '<literal xml:lang="en">R&amp;D</literal>'
+    """
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return f"<uri>{escape(term.value)}</uri>"
+    if kind == "BlankNode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if kind == "Literal":
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != _XSD_STRING:
+            datatype = quoteattr(term.datatype.value)
+            return f"<literal datatype={datatype}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    parts = (("subject", term.subject), ("predicate", term.predicate), ("object", term.object))
+    return "<triple>" + "".join(f"<{n}>{term_xml(t)}</{n}>" for n, t in parts) + "</triple>"
+
+
+def _xml(result: QueryResult) -> str:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<sparql xmlns="{_RESULTS_NS}">']
+    if result.kind == "ask":
+        lines += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>"]
+    else:
+        lines.append("<head>")
+        lines += [f"<variable name={quoteattr(name)}/>" for name in result.variables]
+        lines += ["</head>", "<results>"]
+        for row in result.rows:
+            cells = "".join(
+                f"<binding name={quoteattr(name)}>{term_xml(term)}</binding>"
+                for name, term in zip(result.variables, row, strict=True)
+                if term is not None
+            )
+            lines.append(f"<result>{cells}</result>")
+        lines.append("</results>")
+    lines.append("</sparql>")
+    return "\n".join(lines)
+
+
 def _plain(term: Any) -> Any:
     if term is None:
         return None
@@ -52,7 +98,9 @@ def _plain(term: Any) -> Any:
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """Render a query result in ``fmt`` (table, csv, tsv or json)."""
+    """Render a query result in ``fmt`` (table, csv, tsv, json or xml)."""
+    if fmt == "xml" and result.kind != "graph":
+        return _xml(result)
     if result.kind == "ask":
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.boolean})
@@ -82,3 +130,29 @@ def format_result(result: QueryResult, fmt: str) -> str:
         return "\n".join(lines)
     rows = [[_plain(term) for term in row] for row in result.rows]
     return format_table(result.variables, rows)
+
+
+#: RDF formats for CONSTRUCT and DESCRIBE results -> pyoxigraph's RdfFormat names.
+GRAPH_FORMATS = {
+    "turtle": "TURTLE",
+    "ntriples": "N_TRIPLES",
+    "rdfxml": "RDF_XML",
+    "jsonld": "JSON_LD",
+}
+
+
+def write_graph(triples: Any, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write pyoxigraph triples in ``fmt`` (a key of GRAPH_FORMATS); Turtle with our prefixes.
+
+    >>> import pyoxigraph as ox
+    >>> node = ox.NamedNode("https://w3id.org/genai-kg/id/role/x")
+    >>> write_graph([ox.Triple(node, node, ox.Literal("y"))], "ntriples")
+    b'<https://w3id.org/genai-kg/id/role/x> <https://w3id.org/genai-kg/id/role/x> "y" .\\n'
+    """
+    import pyoxigraph as ox
+
+    from genai_kg.graph.namespaces import PREFIX_IRIS
+
+    rdf_format = getattr(ox.RdfFormat, GRAPH_FORMATS[fmt])
+    shown = (prefixes or PREFIX_IRIS) if fmt == "turtle" else None
+    return ox.serialize(triples, format=rdf_format, prefixes=shown) or b""

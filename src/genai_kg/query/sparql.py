@@ -20,7 +20,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,8 +194,15 @@ def run_query(
     limit: int | None = None,
     timeout: float | None = None,
     on_timeout: Callable[[], None] | None = None,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
 ) -> QueryResult:
     """Run a checked query on a pyoxigraph store; the default graph is the union of all graphs.
+
+    ``default_graphs`` / ``named_graphs`` (graph IRIs of the store) set the query's dataset
+    instead, as the SPARQL Protocol's ``default-graph-uri`` and ``named-graph-uri`` do: the
+    default graph is their merge, and ``GRAPH`` sees only the named ones; either given alone
+    leaves the other empty. They override the query's own ``FROM``.
 
     A query past its ``timeout`` cannot be cancelled inside pyoxigraph, so there are two ways:
 
@@ -213,10 +220,13 @@ def run_query(
 
     _check_once(text, store)
     variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
+    dataset: dict[str, Any] = {"use_default_graph_as_union": True}
+    if default_graphs is not None or named_graphs is not None:
+        dataset = _dataset(ox, store, default_graphs or (), named_graphs or ())
 
     def evaluate() -> QueryResult:
         try:
-            answer = store.query(text, use_default_graph_as_union=True, substitutions=variables)
+            answer = store.query(text, substitutions=variables, **dataset)
             return _collect(ox, answer, limit)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
@@ -232,6 +242,25 @@ def run_query(
         with _WATCHDOG.armed(timeout, on_timeout):
             return evaluate()
     return _WORKER.run(evaluate, timeout)
+
+
+def _dataset(
+    ox: Any, store: Any, default_graphs: Sequence[str], named_graphs: Sequence[str]
+) -> dict[str, Any]:
+    """The ``store.query`` arguments for a dataset of the store's graphs (as FROM is checked)."""
+    present = {graph.value for graph in store.named_graphs()}
+    for kind, names in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for name in names:
+            if name not in present:
+                raise QueryError(
+                    f"{kind} {name!r} names no graph of the store; it is refused "
+                    "(genai-kg never fetches data from URLs or files)"
+                )
+    return {
+        # an empty default graph is the store's default graph, which nothing is written to
+        "default_graph": [ox.NamedNode(name) for name in default_graphs] or ox.DefaultGraph(),
+        "named_graphs": [ox.NamedNode(name) for name in named_graphs],
+    }
 
 
 def _check_once(text: str, store: Any) -> None:

@@ -1,0 +1,152 @@
+"""The web app: a read-only SPARQL 1.1 Protocol endpoint at ``/sparql`` (Starlette, ASGI).
+
+``make_app(settings, pool)`` returns the app; more routes (the web explorer) go in through
+``routes``. Queries go to the worker pool (``web.pool``) from a thread, so the event loop keeps
+serving other clients while one waits. Errors tell the client what was wrong with its request
+and nothing about the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from genai_kg.web.pool import Answer, WorkerPool
+from genai_kg.web.protocol import ProtocolError, not_acceptable, read_operation
+
+MAX_QUERY_BYTES = 1 << 20
+ALLOW = "GET, HEAD, POST"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What ``serve`` was told: the store, the limits per query, and the HTTP limits."""
+
+    store_path: Path
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    cors_origin: str | None = None
+    #: Seconds a client has to send a request's headers, and then its body.
+    request_timeout: float = 10.0
+    #: Seconds an idle keep-alive connection stays open.
+    keep_alive: float = 5.0
+    #: Connections (and requests) at once; past it new requests get 503.
+    max_connections: int = 256
+    quiet: bool = False
+
+
+def make_app(
+    settings: ServerSettings, pool: WorkerPool, routes: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """Return the ASGI app: ``/sparql`` (GET, POST) answered by ``pool``, then ``routes``."""
+
+    async def sparql(request: Request) -> Response:
+        body = b""
+        if request.method == "POST":
+            body_or_error = await _read_body(request, settings.request_timeout)
+            if isinstance(body_or_error, Response):
+                return body_or_error
+            body = body_or_error
+        try:
+            operation = read_operation(
+                request.method,
+                request.scope.get("query_string", b""),
+                request.headers.get("content-type"),
+                body,
+                request.headers.get("accept"),
+            )
+        except ProtocolError as exc:
+            return _error(exc.status, exc.message)
+        if operation.query is None:
+            if operation.graph_format is None:
+                return _error(406, not_acceptable("graph"))
+            endpoint = str(request.url.replace(query=""))
+            answer = await run_in_threadpool(pool.describe, endpoint, operation.graph_format)
+        else:
+            answer = await run_in_threadpool(pool.run, operation)
+        return _response(answer)
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status == 404:
+            return _error(404, "genai-kg: the SPARQL endpoint is at /sparql")
+        if status == 405:
+            allow = getattr(exc, "headers", None) or {"Allow": ALLOW}
+            return _error(405, f"{request.method} is not allowed here (only {allow['Allow']})",
+                          allow)  # fmt: skip
+        return _error(status, "the request was refused")
+
+    middleware = []
+    if settings.cors_origin:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=[settings.cors_origin],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type", "Accept"],
+                expose_headers=["X-Result-Truncated"],
+            )
+        )
+    return Starlette(
+        routes=[Route("/sparql", sparql, methods=["GET", "POST"]), *routes],
+        middleware=middleware,
+        exception_handlers={HTTPException: refused},
+    )
+
+
+async def _read_body(request: Request, timeout: float) -> bytes | Response:
+    """The request body, or the error answer: too large, short of its length, or gone."""
+    length = request.headers.get("content-length")
+    if length is not None and int(length) > MAX_QUERY_BYTES:  # the server checked its syntax
+        return _error(413, f"the body is larger than {MAX_QUERY_BYTES} bytes", close=True)
+    chunks: list[bytes] = []
+
+    async def read() -> bytes:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_QUERY_BYTES:
+                raise _TooLarge
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    try:
+        return await asyncio.wait_for(read(), timeout)
+    except TimeoutError:
+        return _error(400, f"the body did not arrive within {timeout:g} s "
+                      "(is Content-Length larger than the body?)", close=True)  # fmt: skip
+    except _TooLarge:
+        return _error(413, f"the body is larger than {MAX_QUERY_BYTES} bytes", close=True)
+    except ClientDisconnect:
+        return Response(status_code=400)  # nobody is left to read it
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _response(answer: Answer) -> Response:
+    headers = {"X-Result-Truncated": "true"} if answer.truncated else {}
+    return Response(answer.body, answer.status, headers, media_type=answer.media_type)
+
+
+def _error(
+    status: int, message: str, headers: dict[str, Any] | None = None, *, close: bool = False
+) -> Response:
+    extra = dict(headers or {})
+    if close:  # the rest of the request may still come: do not read it as the next one
+        extra["Connection"] = "close"
+    return Response(message + "\n", status, extra, media_type="text/plain; charset=utf-8")
