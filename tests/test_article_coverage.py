@@ -70,21 +70,38 @@ def test_article_role_title_is_an_alias(data: Dataset, role_id: str, alias: str)
 
 
 # --- salaries ------------------------------------------------------------------------------
-# (role, level, min, max): only the bounds the article gives; "or more" figures are the top
-# of the stated range. The entry-level prompt engineer's min is the article's "six-figure".
+# (role, level, min, max, or_more, region): only the bounds the article gives; "or more" is
+# kept as or_more (the max is where the article stops counting); the region only where the
+# article names the United States. The entry-level prompt engineer's min is its "six-figure".
 
 SALARIES = [
-    pytest.param("prompt-engineer", "entry", 100000, None, id="prompt entry six-figure"),
-    pytest.param("prompt-engineer", "mid", 180000, None, id="prompt mid well over 180k"),
-    pytest.param("prompt-engineer", "senior", 180000, None, id="prompt senior well over 180k"),
-    pytest.param("generative-ai-engineer", "senior", None, 300000, id="genai senior up to 300k"),
-    pytest.param("ai-product-manager", "mid", 140000, None, id="ai-pm mid around 140k"),
-    pytest.param("ai-product-manager", "senior", None, 220000, id="ai-pm senior up to 220k"),
-    pytest.param("data-scientist", "any", 140000, 250000, id="data scientist 140k-250k"),
-    pytest.param("nlp-specialist", "any", 140000, 250000, id="nlp 140k-250k"),
-    pytest.param("mlops-engineer", "any", 100000, 220000, id="mlops 100k-220k"),
-    pytest.param("responsible-ai-specialist", "any", 90000, 180000, id="ethics 90k-180k"),
-    pytest.param("ai-creative-director", "any", None, 400000, id="creative approaching 400k"),
+    pytest.param(
+        "prompt-engineer", "entry", 100000, None, False, "US", id="prompt entry six-figure"
+    ),
+    pytest.param(
+        "prompt-engineer", "mid", 180000, None, False, "US", id="prompt mid well over 180k"
+    ),
+    pytest.param(
+        "prompt-engineer", "senior", 180000, None, False, "US", id="prompt senior well over 180k"
+    ),
+    pytest.param(
+        "generative-ai-engineer", "senior", None, 300000, True, "US", id="genai senior 300k or more"
+    ),
+    pytest.param(
+        "ai-product-manager", "mid", 140000, None, False, None, id="ai-pm mid around 140k"
+    ),
+    pytest.param(
+        "ai-product-manager", "senior", None, 220000, True, None, id="ai-pm senior 220k or more"
+    ),
+    pytest.param("data-scientist", "any", 140000, 250000, True, None, id="data science 140k-250k+"),
+    pytest.param("nlp-specialist", "any", 140000, 250000, True, None, id="nlp 140k-250k or more"),
+    pytest.param("mlops-engineer", "any", 100000, 220000, False, "US", id="mlops 100k-220k"),
+    pytest.param(
+        "responsible-ai-specialist", "any", 90000, 180000, True, "US", id="ethics 90k-180k or more"
+    ),
+    pytest.param(
+        "ai-creative-director", "any", None, 400000, True, None, id="creative approaching 400k+"
+    ),
 ]
 
 
@@ -97,17 +114,24 @@ def article_salaries(data: Dataset) -> list[tuple[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize(("role_id", "level", "low", "high"), SALARIES)
+@pytest.mark.parametrize(("role_id", "level", "low", "high", "or_more", "region"), SALARIES)
 def test_article_salary_recorded_exactly(
-    data: Dataset, role_id: str, level: str, low: int | None, high: int | None
+    data: Dataset,
+    role_id: str,
+    level: str,
+    low: int | None,
+    high: int | None,
+    or_more: bool,
+    region: str | None,
 ) -> None:
+    """As the article says it: "or more" kept, and a region only where the article names one."""
     matches = [
         entry for rid, entry in article_salaries(data) if rid == role_id and entry.level == level
     ]
     assert len(matches) == 1, f"{role_id} {level}: {len(matches)} article salary entries"
     entry = matches[0]
-    assert (entry.min, entry.max) == (low, high), f"{role_id} {level}"
-    assert (entry.currency, entry.region, entry.year) == ("USD", "US", 2026), f"{role_id} {level}"
+    assert (entry.min, entry.max, entry.or_more) == (low, high, or_more), f"{role_id} {level}"
+    assert (entry.currency, entry.region, entry.year) == ("USD", region, 2026), f"{role_id} {level}"
 
 
 def test_no_other_article_salaries(data: Dataset) -> None:

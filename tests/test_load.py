@@ -194,6 +194,22 @@ COERCION_CASES = [
         id="yes-as-text",
     ),
     pytest.param(
+        [replace("skills.yaml", "  name: SQL\n", "  name: true\n")],
+        expect("skills.yaml", 3, "name", "expected text", "True", "quote it"),
+        id="true-as-text",
+    ),
+    pytest.param(
+        [
+            replace(
+                "roles.yaml",
+                "{level: senior, max: 200000,",
+                "{level: senior, max: 200000, or_more: yes,",
+            )
+        ],
+        expect("roles.yaml", 20, "salary[0].or_more", "'yes'", "write true or false"),
+        id="yes-as-boolean",
+    ),
+    pytest.param(
         [hours("1e3")],
         expect("courses.yaml", 8, "hours", "'1e3'", "plain decimal number"),
         id="exponent-number",

@@ -32,7 +32,7 @@ from breakage import (
 )
 from genai_kg.dataset.checks import parse_dataset
 from genai_kg.dataset.load import load_dataset
-from genai_kg.dataset.models import Skill
+from genai_kg.dataset.models import Salary, Skill
 from genai_kg.errors import DataError
 
 # Line numbers below are those of tests/data/tiny; an appended item starts on the line after
@@ -807,3 +807,28 @@ def test_accepted_labels_hold_no_control_or_bidi_character(label: str) -> None:
     for char in skill.name:
         assert char not in BIDI
         assert unicodedata.category(char) != "Cc" or char in "\n\t"
+
+
+def test_salary_ranges_keep_sources_apart_and_say_or_more() -> None:
+    from genai_kg.dataset.models import Role, Salary, salary_range, salary_ranges
+
+    bands = [
+        Salary(level="mid", min=140000, currency="USD", year=2026, source="article"),
+        Salary(
+            level="senior", max=220000, or_more=True, currency="USD", year=2026, source="article"
+        ),
+        Salary(level="any", min=85660, max=158880, currency="USD", year=2025, source="bls"),
+    ]
+    role = Role.model_construct(salary=bands)
+    assert [(r.source, r.low, r.high, r.or_more) for r in salary_ranges(role)] == [
+        ("article", 140000, 220000, True),
+        ("bls", 85660, 158880, False),
+    ]
+    assert salary_range(role) == (
+        "$140,000-$220,000+ (article, 2026); $85,660-$158,880 (bls, 2025)"
+    )
+
+
+def test_or_more_needs_a_max() -> None:
+    with pytest.raises(ValueError, match="or_more qualifies the max"):
+        Salary(level="mid", min=1, or_more=True, currency="USD", year=2026, source="s")

@@ -416,6 +416,13 @@ def test_roles_by_salary(built: Built, store: ox.Store) -> None:
     # Bands without a maximum come last.
     present = [m is not None for m in column(rows, "max_salary")]
     assert present == sorted(present, reverse=True)
+    # "or more" and the region come through as the data says them (region only where given).
+    assert sum(1 for v in column(rows, "or_more") if v is not None) == sum(
+        band.or_more for _, band in bands
+    )
+    assert sum(1 for v in column(rows, "region") if v is None) == sum(
+        band.region is None for _, band in bands
+    )
 
 
 def test_free_courses_and_summary(built: Built, store: ox.Store) -> None:
@@ -436,7 +443,7 @@ def test_free_courses_and_summary(built: Built, store: ox.Store) -> None:
 
 def test_skill_hierarchy(built: Built, store: ox.Store) -> None:
     skills = built.dataset.skills
-    chain, current = [], skills["prompt-engineering"].broader
+    chain, current = [], skills["retrieval-augmented-generation"].broader  # the default
     while current is not None:
         chain.append(current)
         current = skills[current].broader

@@ -258,3 +258,29 @@ def test_prefixes_name_the_standard_vocabularies() -> None:
     for prefix, namespace in standard.items():
         assert PREFIX_IRIS[prefix] == str(namespace), prefix
     assert PREFIX_IRIS["course"] == str(entity_iri("course", "x"))[:-1] == ID_BASE + "course/"
+
+
+def test_or_more_subscription_and_no_region(tiny_copy: Path) -> None:
+    """"or more", a monthly price and a salary without a region, as the data says them."""
+    roles = tiny_copy / "roles.yaml"
+    roles.write_text(
+        roles.read_text().replace(
+            "{level: senior, max: 200000, currency: USD, region: US,",
+            "{level: senior, max: 200000, or_more: true, currency: USD,",
+        )
+    )
+    courses = tiny_copy / "courses.yaml"
+    text = courses.read_text()
+    first_cost = text.index("  cost: {amount: ")
+    end = text.index("}", first_cost)
+    courses.write_text(text[:end] + ", per: month" + text[end:])
+    built = build_dataset(tiny_copy)  # with SHACL: the shapes accept both
+    g = built.graph
+    band = URIRef(f"{entity_iri('role', 'ml-ops')}#salary-1")
+    assert (band, GKG.orMore, Literal(True)) in g
+    assert not list(g.objects(band, GKG.region))
+    offers = list(g.subjects(GKG.pricePer, Literal("month")))
+    assert len(offers) == 1
+    # a band without or_more carries no gkg:orMore at all
+    analyst = URIRef(f"{entity_iri('role', 'analyst')}#salary-1")
+    assert not list(g.objects(analyst, GKG.orMore))

@@ -28,6 +28,7 @@ def validate(data: DataOption = None, store: StoreOption = None) -> None:
     When ESCO or O*NET is imported into the store, also check that every `match` link
     points at a concept the release has.
     """
+    from genai_kg.dataset.coverage import catalog_coverage
     from genai_kg.errors import DataError
     from genai_kg.graph.build import build_dataset, counts
     from genai_kg.store.database import open_store, store_dir
@@ -46,6 +47,7 @@ def validate(data: DataOption = None, store: StoreOption = None) -> None:
             links = ", ".join(f"{count} {scheme}" for scheme, count in checked.items())
             summary += f"; taxonomy links checked against the imports: {links}"
     typer.echo(f"ok: {summary}")
+    typer.echo(catalog_coverage(built.dataset).summary())
 
 
 @app.command()

@@ -260,7 +260,13 @@ class _NodeReader:
         if tag == "null" or text == "":
             return None
         if tag == "bool":
-            self.problem(loc, f"{text!r} reads as a boolean in YAML; quote it if text is meant")
+            if text in ("true", "false"):  # the spellings YAML 1.1 and 1.2 agree on
+                return text == "true"
+            self.problem(
+                loc,
+                f"{text!r} reads as a boolean in YAML 1.1 only; write true or false, "
+                "or quote it if text is meant",
+            )
         elif tag == "int":
             if _INT.fullmatch(text):
                 return int(text)
@@ -284,5 +290,3 @@ class _NodeReader:
                 "write a plain decimal number, or quote it if text is meant",
             )
         return text
-
-

@@ -278,13 +278,67 @@ class Dataset:
         return table
 
 
+@dataclass(frozen=True)
+class SalaryRange:
+    """One source's salary figures for a role, as one range (never mixed with another source's).
+
+    ``low`` is the lowest min and ``high`` the highest max of the source's bands in one
+    currency and year; ``or_more`` where the band giving ``high`` says "or more".
+    """
+
+    source: str
+    currency: str
+    year: int
+    low: float | None
+    high: float | None
+    or_more: bool
+
+    @property
+    def midpoint(self) -> float | None:
+        """The middle of the range, where both ends are known (a lower bound with ``or_more``)."""
+        if self.low is None or self.high is None:
+            return None
+        return (self.low + self.high) / 2
+
+    def text(self) -> str:
+        """``$140,000-$250,000+`` (``?`` for an end no band gives; ``+`` for "or more")."""
+        low = money(self.low, self.currency) if self.low is not None else "?"
+        high = money(self.high, self.currency) if self.high is not None else "?"
+        return f"{low}-{high}{'+' if self.or_more else ''}"
+
+
+def salary_ranges(role: Role) -> list[SalaryRange]:
+    """Return one range per source (and currency, year) of the role's salary bands, in data order.
+
+    >>> band = Salary(level="senior", min=100, max=300, or_more=True, currency="USD", year=2026,
+    ...               source="article")
+    >>> [r.text() for r in salary_ranges(Role.model_construct(salary=[band]))]
+    ['$100-$300+']
+    """
+    groups: dict[tuple[str, str, int], list[Salary]] = {}
+    for band in role.salary:
+        groups.setdefault((band.source, band.currency, band.year), []).append(band)
+    ranges = []
+    for (source, currency, year), bands in groups.items():
+        lows = [band.min for band in bands if band.min is not None]
+        tops = [band for band in bands if band.max is not None]
+        top = max(tops, key=lambda band: band.max or 0.0) if tops else None
+        ranges.append(
+            SalaryRange(
+                source=source,
+                currency=currency,
+                year=year,
+                low=min(lows) if lows else None,
+                high=top.max if top else None,
+                or_more=bool(top and top.or_more),
+            )
+        )
+    return ranges
+
+
 def salary_range(role: Role) -> str:
-    """Summarise a role's salary bands as ``$100,000-$220,000`` (``?`` where a bound is unknown)."""
-    if not role.salary:
-        return ""
-    lows = [band.min for band in role.salary if band.min is not None]
-    highs = [band.max for band in role.salary if band.max is not None]
-    currency = role.salary[0].currency
-    low = money(min(lows), currency) if lows else "?"
-    high = money(max(highs), currency) if highs else "?"
-    return f"{low}-{high}"
+    """Summarise a role's salary, each source's range labelled with it, never merged.
+
+    ``$140,000-$250,000+ (genai-careers-2026, 2026); $85,660-$158,880 (bls-oews-may-2025, 2025)``
+    """
+    return "; ".join(f"{r.text()} ({r.source}, {r.year})" for r in salary_ranges(role))

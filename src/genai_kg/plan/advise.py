@@ -210,7 +210,7 @@ def next_roles(catalog: Catalog, request: Request) -> dict[str, Any]:
                 "totals": totals,
                 "salary_from": catalog.roles[start].salary_text or None,
                 "salary_to": catalog.roles[role_id].salary_text or None,
-                "salary_change": _salary_change(catalog, start, role_id),
+                **_salary_change(catalog, start, role_id),
             }
         )
     ranked.sort(key=lambda row: (row["value"], not row["common_next"], row["role"]))
@@ -222,9 +222,26 @@ def _with_goal(request: Request, goal: str) -> Request:
     return Request(**(fields | {"goal": goal, "alternatives": 0}))
 
 
-def _salary_change(catalog: Catalog, start: str, goal: str) -> float | None:
-    low, high = catalog.roles[start].salary_mid, catalog.roles[goal].salary_mid
-    return None if low is None or high is None else high - low
+def _salary_change(catalog: Catalog, start: str, goal: str) -> dict[str, Any]:
+    """The change of salary-range midpoint from ``start`` to ``goal``, like with like.
+
+    Only two ranges from the same source are compared (the first source of the goal's that
+    the start has too): a 2026 claim from one article against a 2025 BLS percentile is no
+    change at all. ``salary_basis`` names the source; without a change,
+    ``salary_note`` says why.
+    """
+    before, after = catalog.roles[start].salary_mids, catalog.roles[goal].salary_mids
+    shared = [source for source in after if source in before]
+    if shared:
+        source = shared[0]
+        change = after[source] - before[source]
+        return {"salary_change": change, "salary_basis": source, "salary_note": None}
+    missing = [role for role, mids in ((start, before), (goal, after)) if not mids]
+    if missing:
+        why = f"no salary range (USD, both ends) for {', '.join(missing)}"
+    else:
+        why = "no source gives both roles a salary range"
+    return {"salary_change": None, "salary_basis": None, "salary_note": why}
 
 
 def course_names(catalog: Catalog, ids: Iterable[str]) -> list[str]:

@@ -17,7 +17,7 @@ from genai_kg.paths import atomic_write
 from genai_kg.plan.problem import CourseOption
 from genai_kg.store.database import store_dir
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 LEVELS = ("beginner", "intermediate", "advanced")
 
 
@@ -29,8 +29,8 @@ class RoleEntry:
     essential: list[str]
     optional: list[str]
     next: list[str]
-    #: Midpoint of the lowest USD minimum and the highest USD maximum; ``None`` unless both exist.
-    salary_mid: float | None = None
+    #: Per source: the midpoint of its USD range (lowest min, highest max), where it has both.
+    salary_mids: dict[str, float] = field(default_factory=dict)
     salary_text: str = ""
 
 
@@ -110,13 +110,15 @@ class Catalog:
 
 def catalog_from_dataset(dataset: Any, fingerprint: str) -> Catalog:
     """Return the catalog of a checked ``models.Dataset``."""
-    from genai_kg.dataset.models import salary_range
+    from genai_kg.dataset.models import salary_range, salary_ranges
 
     roles = {}
     for role in dataset.roles.values():
-        usd = [band for band in role.salary if band.currency == "USD"]
-        lows = [band.min for band in usd if band.min is not None]
-        highs = [band.max for band in usd if band.max is not None]
+        mids = {
+            r.source: r.midpoint
+            for r in salary_ranges(role)
+            if r.currency == "USD" and r.midpoint is not None
+        }
         roles[role.id] = RoleEntry(
             id=role.id,
             name=role.name,
@@ -124,7 +126,7 @@ def catalog_from_dataset(dataset: Any, fingerprint: str) -> Catalog:
             essential=list(role.skills.essential),
             optional=list(role.skills.optional),
             next=list(role.next),
-            salary_mid=(min(lows) + max(highs)) / 2 if lows and highs else None,
+            salary_mids=mids,
             salary_text=salary_range(role),
         )
     courses = {

@@ -132,14 +132,18 @@ def next_table(answer: dict[str, Any]) -> str:
             money(row["totals"]["cost"]) if row["totals"]["cost"] is not None else "?",
             row["salary_to"] or "",
             _change(row["salary_change"]),
+            row["salary_basis"] or row["salary_note"],
         ]
         for rank, row in enumerate(answer["roles"], start=1)
     ]
-    headers = ["#", "role", "courses", "hours", "cost", "salary", "change"]
+    headers = ["#", "role", "courses", "hours", "cost", "salary", "change", "change from"]
     lines = [f"Roles reachable from {answer['from']}, by {answer['by']}:", ""]
     lines.append(format_table(headers, rows))
     lines.append("")
-    lines.append("* a common next role; change: difference of salary-range midpoints (USD).")
+    lines.append(
+        "* a common next role; change: difference of salary-range midpoints (USD), both taken "
+        "from the one source named in 'change from'."
+    )
     if answer["unreachable"]:
         names = ", ".join(entry["role"] for entry in answer["unreachable"])
         lines.append(f"No plan reaches: {names}.")

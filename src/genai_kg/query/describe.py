@@ -63,6 +63,10 @@ def describe(built: Built, kind: str, entity_id: str) -> dict[str, Any]:
         "linked_from": linked_from,
     }
     if isinstance(entity, Role):
+        # The view's salary_min/max span every band, whatever its source: show lists each
+        # band with its source instead, never one range merged from two sources.
+        for merged in ("salary_min", "salary_max"):
+            attributes.pop(merged, None)
         description["salary"] = [
             band.model_dump(mode="json", exclude_none=True) for band in entity.salary
         ]
@@ -106,6 +110,7 @@ def format_description(description: dict[str, Any]) -> str:
     for band in description.get("salary", []):
         bounds = (
             f"{money(band.get('min'), band['currency'])}-{money(band.get('max'), band['currency'])}"
+            + ("+" if band.get("or_more") else "")
         )
         place = f", {band['region']}" if band.get("region") else ""
         scope = f"{band['level']}{place} {band['year']}"
