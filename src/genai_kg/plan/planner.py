@@ -106,7 +106,6 @@ def _search(p: Problem, deadline: float) -> list[int] | None:
 
     teach, req, goal = [mask(t) for t in p.teach], [mask(r) for r in p.req], mask(p.gap)
     limits = [limit for limit, _ in p.budgets]
-    use = [tuple(values[i] for _, values in p.budgets) for i in range(len(teach))]
     zero = tuple(0.0 for _ in limits)
     labels: dict[int, list[tuple[Any, tuple[float, ...]]]] = {0: [(p.key(()), zero)]}
     count = 1

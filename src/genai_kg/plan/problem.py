@@ -322,27 +322,27 @@ def make_plan(p: Problem, chosen: Iterable[int]) -> Plan:
     return Plan(tuple(steps))
 
 
-def schedule(plan: Plan, hours_per_week: float) -> tuple[list[tuple[int, int] | None], int | None]:
+def schedule(plan: Plan, hours_per_week: float) -> tuple[list[tuple[int, int, bool] | None], int]:
     """Give each course its weeks at this pace, one after another; return them and the total.
 
     Week numbers start at 1; a course ending mid-week shares that week with the next. A course
-    whose hours are unknown, and every course after it, has no weeks, and the total is unknown.
+    whose hours are unknown has no weeks and counts as none, so the weeks after it (flagged
+    True) and the total are only the least they can be.
 
     >>> a = CourseOption("a", frozenset({"x"}), hours=10)
     >>> b = CourseOption("b", frozenset({"y"}), hours=15)
     >>> schedule(Plan((Step(a, frozenset()), Step(b, frozenset()))), 10)
-    ([(1, 1), (2, 3)], 3)
+    ([(1, 1, False), (2, 3, False)], 3)
     """
-    weeks: list[tuple[int, int] | None] = []
-    done: float | None = 0.0
+    weeks: list[tuple[int, int, bool] | None] = []
+    done, unsure = 0.0, False
     for step in plan.steps:
         hours = step.course.hours
-        if done is None or hours is None:
-            done = None
+        if hours is None:
+            unsure = True
             weeks.append(None)
             continue
         first = math.floor(done / hours_per_week + 1e-9) + 1
         done += hours
-        weeks.append((first, max(first, math.ceil(done / hours_per_week - 1e-9))))
-    total = None if done is None else math.ceil(done / hours_per_week - 1e-9)
-    return weeks, total
+        weeks.append((first, max(first, math.ceil(done / hours_per_week - 1e-9)), unsure))
+    return weeks, math.ceil(done / hours_per_week - 1e-9)
