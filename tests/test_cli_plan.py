@@ -223,7 +223,9 @@ def test_provider_filter(runner: CliRunner, tmp_path: Path) -> None:
     # acme-ai creates py-basics (a creator counts, SPEC); nothing else it makes helps.
     answer = path_json(runner, store, "analyst", "ml-ops", "--provider", "acme-ai")
     assert ids(answer) == ["py-basics"]
-    result = run(runner, store, "path", "analyst", "ml-ops", "--provider", "acme-ai", "--have", "python")
+    result = run(
+        runner, store, "path", "analyst", "ml-ops", "--provider", "acme-ai", "--have", "python"
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no plan from")
     for skill in ML_OPS_GAP[:3]:

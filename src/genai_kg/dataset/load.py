@@ -290,8 +290,8 @@ class _NodeReader:
         tag = node.tag.rsplit(":", 1)[-1]
         if tag == "null" or text == "":
             return None
-        if tag == "bool" and self.booleans and text in ("true", "false"):
-            return text == "true"
+        if tag == "bool" and self.booleans:  # the caller checks for true/false
+            return text == "true" if text in ("true", "false") else text
         if tag == "bool":
             self.problem(loc, f"{text!r} reads as a boolean in YAML; quote it if text is meant")
         elif tag == "int":

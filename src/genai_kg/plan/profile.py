@@ -91,7 +91,9 @@ def write_starter(path: Path) -> None:
         DataError: ``path`` exists already.
     """
     if path.exists():
-        raise DataError([f"{display_path(path)}: exists already; remove it or name another file"])
+        raise DataError(
+            [f"{display_path(path)}: exists already; remove it or name another file"], "the profile"
+        )
     path.write_text(STARTER, encoding="utf-8")
 
 
@@ -104,7 +106,7 @@ def load_profile(path: Path, catalog: Catalog) -> Profile:
     problems: list[str] = []
     record = read_mapping(path, problems)
     if record is None:
-        raise DataError(problems)
+        raise DataError(problems, "the profile")
     check = _Checker(record, problems)
     data = record.data
     for key in data:
@@ -121,8 +123,14 @@ def load_profile(path: Path, catalog: Catalog) -> Profile:
         free=check.boolean("free"),
     )
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted(problems, key=_line), "the profile")
     return profile
+
+
+def _line(problem: str) -> int:
+    """The line number of a ``FILE:LINE: ...`` problem, for listing them in file order."""
+    parts = problem.split(": ", 1)[0].rsplit(":", 1)
+    return int(parts[1]) if len(parts) == 2 and parts[1].isdigit() else 0
 
 
 def _resolve(catalog: Catalog, kind: str, name: str) -> str:

@@ -104,6 +104,8 @@ def _plan_lines(catalog: Catalog, plan: dict[str, Any], *, proof: bool = True) -
     count = totals["courses"]
     if weeks is not None:
         length = plural(weeks, "week")
+    elif totals["unknown_hours"] == count:
+        length = "weeks unknown"
     else:
         length = f"at least {plural(totals.get('weeks_known', 0), 'week')}"
     lines.append(
@@ -116,10 +118,12 @@ def _plan_lines(catalog: Catalog, plan: dict[str, Any], *, proof: bool = True) -
         if plan["optimal"]:
             lines.append(f"optimal: no plan with fewer {_unit(plan['by'])} exists.")
         elif plan["bound"] > 0:
-            lines.append(
-                f"not proven optimal (time limit): no plan can have fewer than "
-                f"{plan['bound']:g} {_unit(plan['by'])}."
+            bound = (
+                plural(int(plan["bound"]), "course")
+                if plan["by"] == "courses"
+                else f"{plan['bound']:g} {_unit(plan['by'])}"
             )
+            lines.append(f"not proven optimal (time limit): no plan can have fewer than {bound}.")
         else:
             lines.append("not proven optimal: the time limit ran out before any bound was proved.")
     return lines
