@@ -244,7 +244,7 @@ def _answer(
 
 
 def _because(request: Request) -> str:
-    needed = [m for m in ("hours", "cost") if request.by.value == m]
+    needed: list[str] = [m for m in ("hours", "cost") if request.by.value == m]
     needed += [
         m
         for m, limit in (("hours", request.max_hours), ("cost", request.max_cost))

@@ -232,7 +232,10 @@ def _over_budget(
     ):
         if limit is None:
             continue
-        rest = replace(limits, **{"max_hours" if measure is Measure.HOURS else "max_cost": None})
+        if measure is Measure.HOURS:
+            rest = replace(limits, max_hours=None)
+        else:
+            rest = replace(limits, max_cost=None)
         try:
             least = _solve(courses, start, goal, measure, 0, None, method, rest, deadline)
         except NoPlanError:
