@@ -205,7 +205,7 @@ def test_pareto_is_the_brute_force_frontier(instance):
         known, start, goal, Measure.HOURS, limits.max_hours, limits.max_cost, limits.hours_per_week
     )
     points = {(math.fsum(c.hours for c in s), math.fsum(c.cost for c in s)) for s in plans}
-    frontier = sorted(
+    points_wanted = sorted(
         (h, c)
         for h, c in points
         if not any(h2 <= h and c2 <= c and (h2, c2) != (h, c) for h2, c2 in points)
@@ -224,7 +224,7 @@ def test_pareto_is_the_brute_force_frontier(instance):
                     hours_per_week=limits.hours_per_week,
                 )
             continue
-        results = planner.pareto_plans(
+        frontier = planner.pareto_plans(
             catalog,
             start,
             goal,
@@ -234,7 +234,9 @@ def test_pareto_is_the_brute_force_frontier(instance):
             max_cost=limits.max_cost,
             hours_per_week=limits.hours_per_week,
         )
-        assert [(r.plan.hours, r.plan.cost) for r in results] == frontier
+        assert frontier.complete
+        results = frontier.plans
+        assert [(r.plan.hours, r.plan.cost) for r in results] == points_wanted
         for r in results:
             assert r.optimal and r.untaught == untaught
             check_order(r.plan, start, start | (goal - start - untaught))
@@ -429,7 +431,7 @@ def test_pareto_on_a_trade_off():
         course("d", "x", hours=70, cost=0),
         course("e", "x", hours=None, cost=0),
     ]
-    results = planner.pareto_plans(catalog, [], ["x"])
+    results = planner.pareto_plans(catalog, [], ["x"]).plans
     assert [r.plan.course_ids for r in results] == [("a",), ("b",), ("d",)]
     assert all(r.optimal and r.left_out == 1 for r in results)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from genai_kg.dataset.resolve import resolve
@@ -161,10 +161,11 @@ def pareto_between(catalog: Catalog, request: Request) -> list[dict[str, Any]]:
     """Return every plan on the hours/cost frontier, fewest hours first (``path --pareto``).
 
     Each is a ``path`` answer by hours; courses whose hours or cost are unknown are left out.
+    When the time limit cut the frontier short, the last plan's ``optimal`` is False.
     """
     start, goal, held, options = _question(catalog, request)
     with _explained(catalog, request, start, goal):
-        results = pareto_plans(
+        frontier = pareto_plans(
             options,
             held,
             goal_skills(catalog, goal, request),
@@ -173,6 +174,9 @@ def pareto_between(catalog: Catalog, request: Request) -> list[dict[str, Any]]:
             max_cost=request.max_cost,
             hours_per_week=request.hours_per_week,
         )
+    results = list(frontier.plans)
+    if not frontier.complete:
+        results[-1] = replace(results[-1], optimal=False)
     by_hours = _with(request, by=Measure.HOURS)
     left = [
         c.id for c in options if c.hours is None or priced(c, request.hours_per_week).cost is None

@@ -289,6 +289,15 @@ def plan_path(
     return _solve(courses, start, goal, by, alternatives, time_limit, "auto", limits)
 
 
+@dataclass(frozen=True)
+class Frontier:
+    """The plans on the hours/cost frontier, fewest hours first; ``complete`` is False when the
+    time limit stopped the walk before the cheapest plan was reached."""
+
+    plans: tuple[PlanResult, ...]
+    complete: bool
+
+
 def pareto_plans(
     courses: Sequence[CourseOption],
     start: Iterable[str],
@@ -299,7 +308,7 @@ def pareto_plans(
     max_cost: float | None = None,
     hours_per_week: float = 10.0,
     method: str = "auto",
-) -> list[PlanResult]:
+) -> Frontier:
     """Return every plan on the hours/cost frontier, fewest hours first.
 
     Only courses with both hours and cost known take part. Each plan has the fewest hours of
@@ -309,7 +318,7 @@ def pareto_plans(
     >>> a = CourseOption("a", frozenset({"x"}), hours=10, cost=50)
     >>> b = CourseOption("b", frozenset({"x"}), hours=30, cost=0)
     >>> c = CourseOption("c", frozenset({"x"}), hours=40, cost=10)
-    >>> [r.plan.course_ids for r in pareto_plans([a, b, c], [], ["x"])]
+    >>> [r.plan.course_ids for r in pareto_plans([a, b, c], [], ["x"]).plans]
     [('a',), ('b',)]
     """
     known = [c for c in courses if c.hours is not None and c.cost is not None]
@@ -319,20 +328,24 @@ def pareto_plans(
     limit = max_cost
     while True:
         limits = Limits(max_hours, limit, hours_per_week)
+        if frontier and time.monotonic() > deadline:
+            return Frontier(tuple(frontier), False)
         try:
             result = _solve(known, start, goal, Measure.HOURS, 0, None, method, limits, deadline)
         except NoPlanError:
-            if frontier:
-                break
-            raise
+            if not frontier:
+                raise
+            # No cheaper plan, unless the time ran out before that was proved.
+            return Frontier(tuple(frontier), time.monotonic() <= deadline)
         result = replace(result, left_out=len(courses) - len(known) + result.left_out)
         frontier.append(result)
         cost = result.plan.cost
-        if cost <= 0 or not result.optimal or not result.plan.steps:
-            break
+        if not result.optimal:
+            return Frontier(tuple(frontier), False)
+        if cost <= 0 or not result.plan.steps:
+            return Frontier(tuple(frontier), True)
         # Strictly cheaper: cents are the finest step a price has.
         limit = cost - 0.005
-    return frontier
 
 
 def greedy_plan(
