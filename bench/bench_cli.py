@@ -81,7 +81,9 @@ def timed(argv: list[str]) -> float:
         env = {**os.environ, "PYTHONPATH": argv[-1].removeprefix("#src=")}
         argv = argv[:-1]
     started = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(
+        argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     return time.perf_counter() - started
 
 

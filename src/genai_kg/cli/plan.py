@@ -164,9 +164,12 @@ def path(
 def _request(catalog: Any, profile: Path | None, **options: Any) -> Any:
     """The request from the profile (if any) with the options given on the command line."""
     from genai_kg.plan.advise import Request
-    from genai_kg.plan.profile import load_profile
 
-    base = load_profile(profile, catalog).request_fields() if profile is not None else {}
+    base: dict[str, Any] = {}
+    if profile is not None:  # the profile reader imports PyYAML: only when asked for
+        from genai_kg.plan.profile import load_profile
+
+        base = load_profile(profile, catalog).request_fields()
     given = {key: value for key, value in options.items() if value is not None}
     fields = base | given
     fields["have"] = tuple(given.get("have", ()))
