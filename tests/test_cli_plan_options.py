@@ -275,3 +275,8 @@ def test_bad_profile_reports_every_problem_with_its_line(runner: CliRunner, tmp_
 @pytest.mark.parametrize("command", ["path", "gap", "next"])
 def test_profile_option_in_help(runner: CliRunner, command: str) -> None:
     assert "--profile" in runner.invoke(app, [command, "--help"]).stdout
+
+
+def test_next_says_why_a_salary_change_is_missing(runner: CliRunner, tmp_path: Path) -> None:
+    table = run(runner, tmp_path, "next", "analyst").stdout
+    assert "change ?: one of the two roles has no USD salary range" in table

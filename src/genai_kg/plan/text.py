@@ -244,6 +244,8 @@ def next_table(answer: dict[str, Any]) -> str:
     lines.append(format_table(headers, rows))
     lines.append("")
     lines.append("* a common next role; change: difference of salary-range midpoints (USD).")
+    if any(row["salary_change"] is None for row in answer["roles"]):
+        lines.append("change ?: one of the two roles has no USD salary range with a min and a max.")
     for entry in answer["unreachable"]:
         lines.append(f"Skipped {entry['role']}: {entry.get('reason', 'no plan reaches it')}.")
     untaught = [row["role"] for row in answer["roles"] if row.get("untaught")]
@@ -256,6 +258,6 @@ def next_table(answer: dict[str, Any]) -> str:
 
 def _change(value: float | None) -> str:
     if value is None:
-        return ""
+        return "?"
     sign = "+" if value >= 0 else "-"
     return f"{sign}{money(abs(value))}"
