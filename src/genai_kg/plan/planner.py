@@ -60,7 +60,7 @@ _INF = float("inf")
 NO_PLAN: list[int] = []
 
 
-def _greedy(p: Problem) -> list[int]:
+def _greedy(p: Problem, weight: Sequence[float] | None = None) -> list[int]:
     """Greedy cover: most new target skills per unit of the primary, among takeable courses.
 
     Targets are the missing gap skills; when no takeable course teaches one, the targets widen
@@ -75,7 +75,7 @@ def _greedy(p: Problem) -> list[int]:
             for i in sorted({i for s in targets for i in teachers[s]}):
                 gain = len(p.teach[i] & targets)
                 if p.req[i] <= held:
-                    w = p.weights[i][0]
+                    w = p.weights[i][0] if weight is None else weight[i]
                     cand = (-(gain / w if w > 0 else _INF), i)
                     if best is None or cand < best:
                         best = cand
@@ -84,7 +84,8 @@ def _greedy(p: Problem) -> list[int]:
             targets |= {r for s in targets for i in teachers[s] for r in p.req[i]} - held
         chosen.append(best[1])
         held |= p.teach[best[1]]
-    for i in sorted(chosen, key=lambda i: (-p.weights[i][0], i)):  # dearest first
+    dear = [w[0] for w in p.weights] if weight is None else weight
+    for i in sorted(chosen, key=lambda i: (-dear[i], i)):  # dearest first
         rest = [j for j in chosen if j != i]
         if p.covers(rest):
             chosen = rest
@@ -186,8 +187,10 @@ def _solve(
         chosen, optimal, bound = found, True, p.key(found)[0]
     else:
         ilp = IntegerProgram(p, deadline)
-        greedy = _greedy(p)
-        best, optimal, bound = ilp.best(greedy if p.fits(greedy) else None, [])
+        # Under budgets, the greedy plan by a budget's own measure is likelier to fit.
+        tries = (_greedy(p), *(_greedy(p, values) for _, values in p.budgets))
+        fitting = sorted((p.key(g), g) for g in tries if p.fits(g))
+        best, optimal, bound = ilp.best(fitting[0][1] if fitting else None, [])
         if best is None and optimal:
             raise _over_budget(courses, start, goal, limits, method, deadline)
         if best is None:
