@@ -163,6 +163,8 @@ def _solve(
 ) -> PlanResult:
     from genai_kg.plan.ilp import IntegerProgram  # HiGHS and numpy: imported only when needed
 
+    if deadline is None:  # the preparation counts against the time limit too
+        deadline = _INF if time_limit is None else time.monotonic() + time_limit
     p = prepare_problem(
         courses,
         start,
@@ -172,8 +174,6 @@ def _solve(
         max_cost=limits.max_cost,
         hours_per_week=limits.hours_per_week,
     )
-    if deadline is None:
-        deadline = _INF if time_limit is None else time.monotonic() + time_limit
     full_gap = p.gap | p.untaught
     if not p.gap:
         return PlanResult(Plan(()), p.by, True, 0.0, full_gap, p.left_out, (), p.untaught)
