@@ -89,62 +89,157 @@ def closure(catalog: list[CourseOption], start: set[str]) -> set[str]:
     return held
 
 
-def judge(catalog, start, goal, by):
-    """All valid course sets (over usable courses) sorted by the full key."""
-    usable = [c for c in catalog if measure_of(c, by) is not None]
+def judge(catalog, start, goal, by, max_hours=None, max_cost=None, pace=10.0):
+    """All valid course sets (over usable courses, within the budgets) sorted by the full key,
+    the number left out, and the gap skills no usable course teaches.
+
+    Subscriptions are priced here independently of the planner: the monthly amount times the
+    months the course's hours take at the pace (52/12 weeks a month), at least one.
+    """
+    catalog = [price(c, pace) for c in catalog]
+    usable = [
+        c
+        for c in catalog
+        if measure_of(c, by) is not None
+        and (max_hours is None or c.hours is not None)
+        and (max_cost is None or c.cost is not None)
+    ]
+    gap = goal - start
+    untaught = gap - closure(usable, start)
+    target = start | (gap - untaught)
     plans = [
         s
         for k in range(len(usable) + 1)
         for s in itertools.combinations(usable, k)
-        if valid(s, start, goal)
+        if valid(s, start, target)
+        and (max_hours is None or math.fsum(c.hours for c in s) <= max_hours)
+        and (max_cost is None or math.fsum(c.cost for c in s) <= max_cost)
     ]
-    return sorted(plans, key=lambda s: full_key(catalog, by, s)), len(catalog) - len(usable)
+    if untaught == gap and gap:
+        plans = []
+    return (
+        sorted(plans, key=lambda s: full_key(catalog, by, s)),
+        len(catalog) - len(usable),
+        untaught,
+    )
+
+
+def price(c: CourseOption, pace: float) -> CourseOption:
+    if c.per != "month":
+        return c
+    if c.hours is None or c.cost is None:
+        return CourseOption(c.id, c.teaches, c.requires, c.hours, None)
+    weeks = c.hours / pace
+    months = max(1, -(-round(weeks * 12 * 1000) // (52 * 1000)))  # ceil of weeks / (52/12)
+    return CourseOption(c.id, c.teaches, c.requires, c.hours, c.cost * months)
 
 
 # ---- property test ----------------------------------------------------------------------------
 
 
 @st.composite
-def instances(draw):
+def instances(draw, pool=POOL, unknown=(None,)):
+    """Catalogs of up to 12 courses; at 3 h a week a month is exactly 13 h, so hours of 13
+    and 26 end on a month's last hour and 14 and 27 start another."""
     n = draw(st.integers(1, 12))
-    skill_sets = st.frozensets(st.sampled_from(POOL), min_size=1, max_size=3)
+    skill_sets = st.frozensets(st.sampled_from(pool), min_size=1, max_size=3)
     catalog = []
     for i in range(n):
         teaches = draw(skill_sets)
-        requires = draw(st.frozensets(st.sampled_from(POOL), max_size=2))
-        hours = draw(st.sampled_from([None, 0.0, 1.0, 2.0, 3.0, 5.0, 8.0]))
-        cost = draw(st.sampled_from([None, 0.0, 0.0, 10.0, 20.0, 35.0]))
-        catalog.append(CourseOption(f"c{i:02d}", teaches, requires, hours, cost))
-    start = draw(st.sets(st.sampled_from(POOL), max_size=3))
-    goal = draw(st.sets(st.sampled_from(POOL), min_size=1, max_size=4))
-    return catalog, start, goal
+        requires = draw(st.frozensets(st.sampled_from(pool), max_size=2))
+        hours = draw(st.sampled_from([*unknown, 0.0, 1.0, 3.0, 8.0, 13.0, 14.0, 26.0, 27.0]))
+        cost = draw(st.sampled_from([*unknown, 0.0, 0.0, 10.0, 20.0, 35.0]))
+        per = draw(st.sampled_from(["course", "course", "month"]))
+        catalog.append(CourseOption(f"c{i:02d}", teaches, requires, hours, cost, per))
+    start = draw(st.sets(st.sampled_from(pool), max_size=3))
+    goal = draw(st.sets(st.sampled_from(pool), min_size=1, max_size=4))
+    limits = planner.Limits(
+        max_hours=draw(st.sampled_from([None, None, 3.0, 9.0, 27.0, 40.0])),
+        max_cost=draw(st.sampled_from([None, None, 0.0, 20.0, 50.0])),
+        hours_per_week=draw(st.sampled_from([10.0, 3.0, 3.0, 6.5])),
+    )
+    return catalog, start, goal, limits
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=250, deadline=None, derandomize=True)
 @given(instances())
 def test_matches_brute_force(instance):
-    catalog, start, goal = instance
+    catalog, start, goal, limits = instance
     for by in Measure:
-        plans, left_out = judge(catalog, start, goal, by)
+        plans, left_out, untaught = judge(
+            catalog, start, goal, by, limits.max_hours, limits.max_cost, limits.hours_per_week
+        )
         for method in ("search", "ilp"):
             if not plans:
-                usable = [c for c in catalog if measure_of(c, by) is not None]
                 with pytest.raises(NoPlanError) as caught:
-                    planner._solve(catalog, start, goal, by, 0, None, method)
-                assert set(caught.value.unreachable) == goal - closure(usable, start)
+                    planner._solve(catalog, start, goal, by, 0, None, method, limits)
+                if untaught == goal - start:
+                    assert set(caught.value.unreachable) == untaught
+                else:  # teachable, but no plan keeps within the budgets
+                    assert caught.value.unreachable == ()
+                    assert "no plan keeps within the budget" in str(caught.value)
                 continue
-            result = planner._solve(catalog, start, goal, by, 2, None, method)
+            result = planner._solve(catalog, start, goal, by, 2, None, method, limits)
             assert result.optimal and result.left_out == left_out
             assert result.gap == frozenset(goal - start)
-            check_order(result.plan, start, goal)
-            got = full_key(catalog, by, tuple(s.course for s in result.plan.steps))
-            best = full_key(catalog, by, plans[0])
+            assert result.untaught == untaught
+            target = start | (goal - start - untaught)
+            check_order(result.plan, start, target)
+            priced = [price(c, limits.hours_per_week) for c in catalog]
+            got = full_key(priced, by, tuple(s.course for s in result.plan.steps))
+            best = full_key(priced, by, plans[0])
             # The search is exact on the whole key; the ILP on the three measures.
             assert (got if method == "search" else got[:3]) == (
                 best if method == "search" else best[:3]
             )
             assert result.bound == best[0]
-            check_alternatives(catalog, start, goal, by, result, plans)
+            check_alternatives(priced, start, target, by, result, plans)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(instances(pool=POOL[:4], unknown=()))
+def test_pareto_is_the_brute_force_frontier(instance):
+    catalog, start, goal, limits = instance
+    known = [c for c in catalog if c.hours is not None and c.cost is not None]
+    plans, _, untaught = judge(
+        known, start, goal, Measure.HOURS, limits.max_hours, limits.max_cost, limits.hours_per_week
+    )
+    points = {(math.fsum(c.hours for c in s), math.fsum(c.cost for c in s)) for s in plans}
+    points_wanted = sorted(
+        (h, c)
+        for h, c in points
+        if not any(h2 <= h and c2 <= c and (h2, c2) != (h, c) for h2, c2 in points)
+    )
+    for method in ("search", "ilp"):
+        if not plans:
+            with pytest.raises(NoPlanError):
+                planner.pareto_plans(
+                    catalog,
+                    start,
+                    goal,
+                    time_limit=None,
+                    method=method,
+                    max_hours=limits.max_hours,
+                    max_cost=limits.max_cost,
+                    hours_per_week=limits.hours_per_week,
+                )
+            continue
+        frontier = planner.pareto_plans(
+            catalog,
+            start,
+            goal,
+            time_limit=None,
+            method=method,
+            max_hours=limits.max_hours,
+            max_cost=limits.max_cost,
+            hours_per_week=limits.hours_per_week,
+        )
+        assert frontier.complete
+        results = frontier.plans
+        assert [(r.plan.hours, r.plan.cost) for r in results] == points_wanted
+        for r in results:
+            assert r.optimal and r.untaught == untaught
+            check_order(r.plan, start, start | (goal - start - untaught))
 
 
 def check_alternatives(catalog, start, goal, by, result, plans) -> None:
@@ -266,9 +361,7 @@ def test_cases(catalog, start, goal, by, ids, left_out, method):
     ("catalog", "goal", "unreachable"),
     [
         pytest.param(CYCLE, {"x"}, ("x",), id="cycle-cannot-start"),
-        pytest.param(
-            CYCLE + [course("a", "a")], {"a", "y", "z"}, ("y", "z"), id="unknown-and-cyclic"
-        ),
+        pytest.param(CYCLE + [course("a", "x", hours=None)], {"x", "y"}, ("x", "y"), id="cyclic"),
         pytest.param([course("a", "x", hours=None)], {"x"}, ("x",), id="only-teacher-left-out"),
     ],
 )
@@ -278,6 +371,69 @@ def test_no_plan(catalog, goal, unreachable, method):
     assert caught.value.unreachable == unreachable
     assert str(caught.value) == f"no usable course teaches: {', '.join(unreachable)}"
     assert isinstance(caught.value, GenaiKgError)
+
+
+@pytest.mark.parametrize("method", ["search", "ilp"])
+def test_partial_plan_lists_untaught_skills(method):
+    catalog = CYCLE + [course("a", "a")]
+    result = planner._solve(catalog, set(), {"a", "y", "z"}, "courses", 0, 10.0, method)
+    assert result.plan.course_ids == ("a",)
+    assert result.untaught == {"y", "z"} and result.gap == {"a", "y", "z"}
+
+
+@pytest.mark.parametrize("method", ["search", "ilp"])
+@pytest.mark.parametrize(
+    ("limits", "ids", "message"),
+    [
+        pytest.param(planner.Limits(max_hours=30), ("slow",), "", id="hours-limit-drops-unknown"),
+        pytest.param(planner.Limits(max_cost=50), ("slow",), "", id="cost-limit"),
+        pytest.param(
+            planner.Limits(max_hours=5),
+            (),
+            "the limit of 5 hours is too small: the least any plan needs is 10 hours",
+            id="hours-too-few",
+        ),
+        pytest.param(
+            planner.Limits(max_hours=20, max_cost=40),
+            (),
+            # Under $40 no plan exists at all, so only the cost limit is named.
+            "the limit of 40 dollars is too small: the least any plan needs under the other"
+            " limits is 150 dollars",
+            id="both-too-small",
+        ),
+        # At 2 h a week the 30 h subscription runs 15 weeks: four started months, $196.
+        pytest.param(
+            planner.Limits(max_cost=150, hours_per_week=2), ("fast",), "", id="slow-pace-prices"
+        ),
+    ],
+)
+def test_budgets(limits, ids, message, method):
+    catalog = [
+        course("fast", "x", hours=10, cost=150),
+        CourseOption("slow", frozenset({"x"}), hours=30, cost=49, per="month"),
+        course("vague", "x", hours=None, cost=0),
+    ]
+    if message:
+        with pytest.raises(NoPlanError) as caught:
+            planner._solve(catalog, set(), {"x"}, "courses", 0, 10.0, method, limits)
+        assert str(caught.value) == "no plan keeps within the budget: " + message
+        return
+    by = "cost" if limits.max_cost is None else "hours"
+    result = planner._solve(catalog, set(), {"x"}, by, 0, 10.0, method, limits)
+    assert result.plan.course_ids == ids and result.optimal
+
+
+def test_pareto_on_a_trade_off():
+    catalog = [
+        course("a", "x", hours=10, cost=99),
+        course("b", "x", hours=40, cost=50),
+        course("c", "x", hours=45, cost=50),
+        course("d", "x", hours=70, cost=0),
+        course("e", "x", hours=None, cost=0),
+    ]
+    results = planner.pareto_plans(catalog, [], ["x"]).plans
+    assert [r.plan.course_ids for r in results] == [("a",), ("b",), ("d",)]
+    assert all(r.optimal and r.left_out == 1 for r in results)
 
 
 @pytest.mark.parametrize("method", ["auto", "ilp"])
@@ -354,8 +510,7 @@ def test_import_is_cheap():
     """Importing the planner must not import HiGHS (the CLI's cold start)."""
     src = str(Path(genai_kg.__file__).resolve().parents[1])
     code = (
-        "import sys, genai_kg.plan.planner; "
-        "print('highspy' in sys.modules, 'numpy' in sys.modules)"
+        "import sys, genai_kg.plan.planner; print('highspy' in sys.modules, 'numpy' in sys.modules)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

@@ -12,10 +12,10 @@ class GenaiKgError(Exception):
 class DataError(GenaiKgError):
     """The dataset is wrong; carries every problem found, not just the first."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], what: str = "the data") -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the data:"
+        head = f"{count} problem{'s' if count != 1 else ''} in {what}:"
         super().__init__("\n".join([head, *self.problems]))
 
 

@@ -16,11 +16,11 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     bb     12
     """
     numeric = [
-        any(row[i] is not None for row in rows)
-        and all(isinstance(row[i], (int, float)) or row[i] is None for row in rows)
+        all(isinstance(row[i], (int, float)) or row[i] is None for row in rows)
         for i in range(len(headers))
     ]
-    # An unknown number shows as "?"; absent text as nothing.
+    # An unknown number shows as "?" (so does a column with no value known); absent text as
+    # nothing.
     cells = [
         [
             _cell(value) if value is not None else ("?" if numeric[i] else "")
@@ -50,6 +50,15 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def plural(count: int, noun: str) -> str:
+    """Return "1 course", "2 courses".
+
+    >>> plural(1, "course"), plural(0, "course")
+    ('1 course', '0 courses')
+    """
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def money(amount: float | None, currency: str = "USD") -> str:

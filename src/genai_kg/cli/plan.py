@@ -52,6 +52,26 @@ HaveOption = Annotated[
 OptionalOption = Annotated[
     bool, typer.Option("--with-optional", help="Aim for the goal role's optional skills too.")
 ]
+MaxHoursOption = Annotated[
+    float | None,
+    typer.Option("--max-hours", min=0, help="Hard limit on the plan's hours, whatever --by."),
+]
+MaxCostOption = Annotated[
+    float | None,
+    typer.Option("--max-cost", min=0, help="Hard limit on the plan's cost in USD, whatever --by."),
+]
+PaceOption = Annotated[
+    float | None,
+    typer.Option(
+        "--hours-per-week",
+        min=0.1,
+        help="Study pace: gives each course its weeks and prices subscriptions. [default: 10]",
+    ),
+]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option("--profile", help="A learner profile (YAML; `genai-kg profile init` writes one)."),
+]
 
 
 def _catalog(data: Path | None, store: Path | None) -> Any:
@@ -70,12 +90,21 @@ def path(
     with_optional: OptionalOption = False,
     provider: Annotated[
         list[str] | None,
-        typer.Option("--provider", help="Only courses on this platform (repeatable)."),
+        typer.Option("--provider", help="Only courses on or by this provider (repeatable)."),
     ] = None,
     max_level: Annotated[
         LevelChoice | None, typer.Option("--max-level", help="Leave out harder courses.")
     ] = None,
-    free: Annotated[bool, typer.Option("--free", help="Only courses known to be free.")] = False,
+    free: Annotated[
+        bool | None, typer.Option("--free", help="Only courses known to be free.")
+    ] = None,
+    max_hours: MaxHoursOption = None,
+    max_cost: MaxCostOption = None,
+    hours_per_week: PaceOption = None,
+    pareto: Annotated[
+        bool, typer.Option("--pareto", help="Every plan on the hours/cost trade-off frontier.")
+    ] = False,
+    profile: ProfileOption = None,
     alternatives: Annotated[
         int,
         typer.Option("--alternatives", "-k", min=0, max=20, help="Also show up to K more plans."),
@@ -88,22 +117,39 @@ def path(
     store: StoreOption = None,
 ) -> None:
     """The optimal course sequence from one role to another (fewest courses, hours or dollars)."""
-    from genai_kg.plan.advise import Request, plan_between
+    from genai_kg.plan.advise import pareto_between, plan_between
     from genai_kg.plan.problem import Measure
 
     catalog = _catalog(data, store)
-    request = Request(
+    request = _request(
+        catalog,
+        profile,
         start=start,
         goal=goal,
         by=Measure(by.value),
         have=have or (),
         with_optional=with_optional,
-        providers=provider or (),
+        providers=provider or None,
         max_level=max_level.value if max_level else None,
         free=free,
+        max_hours=max_hours,
+        max_cost=max_cost,
+        hours_per_week=hours_per_week,
         alternatives=alternatives,
         time_limit=time_limit,
     )
+    if pareto:
+        answers = pareto_between(catalog, request)
+        if fmt is PlanFormat.JSON:
+            _print_json(answers)
+            return
+        from genai_kg.plan.text import pareto_table, plan_mermaid
+
+        if fmt is PlanFormat.MERMAID:
+            typer.echo("\n\n".join(plan_mermaid(catalog, answer) for answer in answers))
+        else:
+            typer.echo(pareto_table(catalog, answers))
+        return
     answer = plan_between(catalog, request)
     if fmt is PlanFormat.JSON:
         _print_json(answer)
@@ -115,6 +161,21 @@ def path(
     )
 
 
+def _request(catalog: Any, profile: Path | None, **options: Any) -> Any:
+    """The request from the profile (if any) with the options given on the command line."""
+    from genai_kg.plan.advise import Request
+
+    base: dict[str, Any] = {}
+    if profile is not None:  # the profile reader imports PyYAML: only when asked for
+        from genai_kg.plan.profile import load_profile
+
+        base = load_profile(profile, catalog).request_fields()
+    given = {key: value for key, value in options.items() if value is not None}
+    fields = base | given
+    fields["have"] = tuple(given.get("have", ()))
+    return Request(**fields)
+
+
 @app.command()
 @reports_errors
 def gap(
@@ -122,17 +183,19 @@ def gap(
     goal: ToArgument,
     have: HaveOption = None,
     with_optional: OptionalOption = False,
+    profile: ProfileOption = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
     """The goal role's skills the learner has, lacks, and which of those courses teach."""
-    from genai_kg.plan.advise import Request, skill_gap
+    from genai_kg.plan.advise import skill_gap
 
     catalog = _catalog(data, store)
-    answer = skill_gap(
-        catalog, Request(start=start, goal=goal, have=have or (), with_optional=with_optional)
+    request = _request(
+        catalog, profile, start=start, goal=goal, have=have or (), with_optional=with_optional
     )
+    answer = skill_gap(catalog, request)
     if fmt is PlanFormat.JSON:
         _print_json(answer)
         return
@@ -147,21 +210,52 @@ def next_(
     role: Annotated[str, typer.Argument(help="The role the learner has now.")],
     by: ByOption = MeasureChoice.COURSES,
     have: HaveOption = None,
+    max_hours: MaxHoursOption = None,
+    max_cost: MaxCostOption = None,
+    hours_per_week: PaceOption = None,
+    profile: ProfileOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
     """Roles reachable from ROLE, ranked by their optimal plan, with the salary change."""
-    from genai_kg.plan.advise import Request, next_roles
+    from genai_kg.plan.advise import next_roles
     from genai_kg.plan.problem import Measure
 
     catalog = _catalog(data, store)
-    answer = next_roles(
-        catalog, Request(start=role, goal=role, by=Measure(by.value), have=have or ())
+    request = _request(
+        catalog,
+        profile,
+        start=role,
+        goal=role,
+        by=Measure(by.value),
+        have=have or (),
+        max_hours=max_hours,
+        max_cost=max_cost,
+        hours_per_week=hours_per_week,
     )
+    answer = next_roles(catalog, request)
     if fmt is OutputFormat.JSON:
         _print_json(answer)
         return
     from genai_kg.plan.text import next_table
 
     typer.echo(next_table(answer))
+
+
+profile_app = typer.Typer(help="Learner profiles for --profile.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("init")
+@reports_errors
+def profile_init(
+    file: Annotated[Path, typer.Argument(help="Where to write the starter profile.")] = Path(
+        "profile.yaml"
+    ),
+) -> None:
+    """Write a commented starter profile to FILE (default profile.yaml)."""
+    from genai_kg.plan.profile import write_starter
+
+    write_starter(file)
+    typer.echo(f"Wrote {file}; pass it as --profile {file}.")

@@ -158,6 +158,36 @@ def _read_file(path: Path, problems: list[str]) -> Iterator[Record]:
         yield record
 
 
+def read_mapping(path: Path, problems: list[str]) -> Record | None:
+    """Read a YAML file holding one mapping (a learner profile), noting every value's line.
+
+    ``true`` and ``false`` read as booleans; YAML problems are added to ``problems`` as
+    ``FILE:LINE: ...`` and the file is still read as far as it can be.
+    """
+    where = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        top = yaml.compose(text, Loader=_Loader)
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{where}: cannot be read: {exc}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(f"{where}{_yaml_error_place(exc, text)}: malformed YAML: {_reason(exc)}")
+        return None
+    if top is None:
+        return Record(file=path, line=1, data={})
+    if not isinstance(top, yaml.MappingNode):
+        problems.append(f"{where}:{top.start_mark.line + 1}: expected a mapping")
+        return None
+    record = Record(file=path, line=top.start_mark.line + 1, data={})
+    try:
+        record.data = _NodeReader(record, problems, booleans=True).read(top, ())
+    except _AliasError as exc:
+        problems.append(f"{where}:{exc.line}: {exc}")
+        return None
+    return record
+
+
 # A bracket or quote left open is reported where the parser gave up; the line that opened
 # it is where the user has to look.
 _OPENED_AT = ("flow sequence", "flow mapping", "quoted scalar")
@@ -199,9 +229,10 @@ class _AliasError(Exception):
 class _NodeReader:
     """Turn a YAML node tree into Python values, noting the line of every value."""
 
-    def __init__(self, record: Record, problems: list[str]) -> None:
+    def __init__(self, record: Record, problems: list[str], booleans: bool = False) -> None:
         self.record = record
         self.problems = problems
+        self.booleans = booleans  # read true/false as booleans (the data has no boolean field)
         self.count = 0
         self.path: set[int] = set()  # ids of the nodes being read: a repeat is a loop
 
@@ -259,6 +290,8 @@ class _NodeReader:
         tag = node.tag.rsplit(":", 1)[-1]
         if tag == "null" or text == "":
             return None
+        if tag == "bool" and self.booleans:  # the caller checks for true/false
+            return text == "true" if text in ("true", "false") else text
         if tag == "bool":
             if text in ("true", "false"):  # the spellings YAML 1.1 and 1.2 agree on
                 return text == "true"

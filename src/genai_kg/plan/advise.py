@@ -7,15 +7,16 @@ filters, calls ``plan_path`` and returns plain dicts in the shape ``--format jso
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from genai_kg.dataset.resolve import resolve
 from genai_kg.errors import NoPlanError, NotFoundError
 from genai_kg.plan.catalog import LEVELS, Catalog, CourseEntry
-from genai_kg.plan.planner import plan_path
-from genai_kg.plan.problem import Measure, Plan
+from genai_kg.plan.planner import pareto_plans, plan_path
+from genai_kg.plan.problem import Measure, Plan, PlanResult, priced, schedule
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ class Request:
     free: bool = False
     alternatives: int = 0
     time_limit: float | None = 10.0
+    max_hours: float | None = None
+    max_cost: float | None = None
+    hours_per_week: float = 10.0
+    #: Courses already taken (names): their skills are held and they are never planned again.
+    done: Sequence[str] = ()
+    #: Skills from a learner profile (names), held like ``have``; kept apart for ``start``.
+    profile_have: Sequence[str] = ()
     resolved: dict[str, Any] = field(default_factory=dict)
 
 
@@ -51,9 +59,26 @@ def resolve_provider(catalog: Catalog, name: str) -> str:
     return resolve({"providers": names}, name)[1]
 
 
+def resolve_course(catalog: Catalog, name: str) -> str:
+    """Return the id of the course called ``name`` (id or title)."""
+    return resolve({"courses": catalog.names("courses")}, name)[1]
+
+
+def start_skills(catalog: Catalog, start: str, request: Request) -> dict[str, list[str]]:
+    """Return where the learner's skills come from: the role, --have, the profile, done courses."""
+    done = [resolve_course(catalog, name) for name in request.done]
+    return {
+        "role": sorted(catalog.roles[start].essential),
+        "have": sorted({resolve_skill(catalog, name) for name in request.have}),
+        "profile": sorted({resolve_skill(catalog, name) for name in request.profile_have}),
+        "done": sorted(set(done)),
+        "done_skills": sorted({s for course in done for s in catalog.courses[course].teaches}),
+    }
+
+
 def _skills(catalog: Catalog, start: str, goal: str, request: Request) -> tuple[set[str], set[str]]:
-    held = set(catalog.roles[start].essential)
-    held.update(resolve_skill(catalog, name) for name in request.have)
+    sources = start_skills(catalog, start, request)
+    held = {skill for key in ("role", "have", "profile", "done_skills") for skill in sources[key]}
     wanted = set(catalog.roles[goal].essential)
     if request.with_optional:
         wanted.update(catalog.roles[goal].optional)
@@ -79,10 +104,12 @@ def usable_courses(catalog: Catalog, request: Request) -> list[CourseEntry]:
     """Return the courses that pass the request's filters (provider, level, free)."""
     providers = {resolve_provider(catalog, name) for name in request.providers}
     ceiling = LEVELS.index(request.max_level) if request.max_level else len(LEVELS)
+    done = {resolve_course(catalog, name) for name in request.done}
     return [
         course
         for course in catalog.courses.values()
-        if (not providers or course.platform in providers)
+        if course.id not in done
+        and (not providers or course.platform in providers or providers & set(course.creators))
         and LEVELS.index(course.level) <= ceiling
         and (not request.free or (course.cost == 0))
     ]
@@ -94,6 +121,10 @@ def _filters(request: Request) -> str:
         parts.append(f"--max-level {request.max_level}")
     if request.free:
         parts.append("--free")
+    if request.max_hours is not None:
+        parts.append(f"--max-hours {request.max_hours:g}")
+    if request.max_cost is not None:
+        parts.append(f"--max-cost {request.max_cost:g}")
     return " ".join(parts)
 
 
@@ -101,57 +132,164 @@ def plan_between(catalog: Catalog, request: Request) -> dict[str, Any]:
     """Return the optimal plan from one role to another as the ``path --format json`` object.
 
     Raises:
-        NotFoundError: a role, skill or provider name does not resolve.
-        NoPlanError: no usable course teaches some goal skill; they are named.
+        NotFoundError: a role, skill, course or provider name does not resolve.
+        NoPlanError: no usable course teaches any missing goal skill (they are named), or no
+            plan keeps within the budgets (the message says the least they need).
     """
-    start, goal = resolve_role(catalog, request.start), resolve_role(catalog, request.goal)
-    held, wanted = _skills(catalog, start, goal, request)
-    courses = usable_courses(catalog, request)
-    try:
+    start, goal, held, options = _question(catalog, request)
+    with _explained(catalog, request, start, goal):
         result = plan_path(
-            [course.option() for course in courses],
+            options,
             held,
-            wanted,
+            goal_skills(catalog, goal, request),
             by=request.by,
             alternatives=request.alternatives,
             time_limit=request.time_limit,
+            max_hours=request.max_hours,
+            max_cost=request.max_cost,
+            hours_per_week=request.hours_per_week,
         )
+    answer = _answer(catalog, request, start, goal, held, result)
+    if request.alternatives:
+        answer["alternatives"] = [
+            plan_json(catalog, plan, held, request.hours_per_week) for plan in result.alternatives
+        ]
+    return answer
+
+
+def pareto_between(catalog: Catalog, request: Request) -> list[dict[str, Any]]:
+    """Return every plan on the hours/cost frontier, fewest hours first (``path --pareto``).
+
+    Each is a ``path`` answer by hours; courses whose hours or cost are unknown are left out.
+    When the time limit cut the frontier short, the last plan's ``optimal`` is False.
+    """
+    start, goal, held, options = _question(catalog, request)
+    with _explained(catalog, request, start, goal):
+        frontier = pareto_plans(
+            options,
+            held,
+            goal_skills(catalog, goal, request),
+            time_limit=request.time_limit,
+            max_hours=request.max_hours,
+            max_cost=request.max_cost,
+            hours_per_week=request.hours_per_week,
+        )
+    results = list(frontier.plans)
+    if not frontier.complete:
+        results[-1] = replace(results[-1], optimal=False)
+    by_hours = _with(request, by=Measure.HOURS)
+    left = [
+        c.id for c in options if c.hours is None or priced(c, request.hours_per_week).cost is None
+    ]
+    return [
+        _answer(catalog, by_hours, start, goal, held, result)
+        | {"left_out_ids": sorted(left), "left_out_because": "hours or cost"}
+        for result in results
+    ]
+
+
+def goal_skills(catalog: Catalog, goal: str, request: Request) -> set[str]:
+    wanted = set(catalog.roles[goal].essential)
+    if request.with_optional:
+        wanted.update(catalog.roles[goal].optional)
+    return wanted
+
+
+def _question(catalog: Catalog, request: Request) -> tuple[str, str, set[str], list[Any]]:
+    start, goal = resolve_role(catalog, request.start), resolve_role(catalog, request.goal)
+    held, _ = _skills(catalog, start, goal, request)
+    return start, goal, held, [course.option() for course in usable_courses(catalog, request)]
+
+
+@contextmanager
+def _explained(catalog: Catalog, request: Request, start: str, goal: str) -> Iterator[None]:
+    """Re-raise the planner's NoPlanError with the roles, the filters and the skills' names."""
+    try:
+        yield
     except NoPlanError as exc:
         filters = _filters(request)
         scope = f" with {filters}" if filters else ""
+        head = f"no plan from {start!r} to {goal!r}{scope}"
+        if not exc.unreachable:
+            raise NoPlanError(f"{head}: {exc}", ()) from None
         unknown = "" if request.by is Measure.COURSES else f" (and known {request.by.value})"
         names = ", ".join(
             f"{skill!r} ({catalog.skills.get(skill, skill)})" for skill in exc.unreachable
         )
         raise NoPlanError(
-            f"no plan from {start!r} to {goal!r}{scope}: no usable course{unknown} teaches {names}",
-            exc.unreachable,
+            f"{head}: no usable course{unknown} teaches {names}", exc.unreachable
         ) from None
-    answer = {
+
+
+def _answer(
+    catalog: Catalog,
+    request: Request,
+    start: str,
+    goal: str,
+    held: set[str],
+    result: PlanResult,
+) -> dict[str, Any]:
+    sources = start_skills(catalog, start, request)
+    return {
         "from": start,
         "to": goal,
         "by": request.by.value,
         "optimal": result.optimal,
         "bound": result.bound,
         "gap": sorted(result.gap),
-        **_plan_json(catalog, result.plan, held),
+        "untaught": sorted(result.untaught),
+        "start": {key: value for key, value in sources.items() if key != "done_skills"},
+        "hours_per_week": request.hours_per_week,
+        **plan_json(catalog, result.plan, held, request.hours_per_week),
         "left_out": result.left_out,
+        "left_out_ids": _left_out(catalog, request),
+        "left_out_because": _because(request),
     }
-    if request.alternatives:
-        answer["alternatives"] = [_plan_json(catalog, plan, held) for plan in result.alternatives]
-    return answer
 
 
-def _plan_json(catalog: Catalog, plan: Plan, held: set[str]) -> dict[str, Any]:
-    courses = []
+def _because(request: Request) -> str:
+    needed: list[str] = [m for m in ("hours", "cost") if request.by.value == m]
+    needed += [
+        m
+        for m, limit in (("hours", request.max_hours), ("cost", request.max_cost))
+        if limit is not None and m not in needed
+    ]
+    return " or ".join(needed)
+
+
+def _left_out(catalog: Catalog, request: Request) -> list[str]:
+    """Ids of usable courses left out because a measure the plan needs is unknown."""
+    needed = _because(request)
+    out = []
+    for course in usable_courses(catalog, request):
+        option = priced(course.option(), request.hours_per_week)
+        if ("hours" in needed and option.hours is None) or (
+            "cost" in needed and option.cost is None
+        ):
+            out.append(course.id)
+    return sorted(out)
+
+
+def plan_json(
+    catalog: Catalog, plan: Plan, held: set[str], hours_per_week: float = 10.0
+) -> dict[str, Any]:
+    """Return a plan's ``courses`` (with fills, enables and weeks) and ``totals``."""
+    weeks, total_weeks = schedule(plan, hours_per_week)
+    first_taught: dict[str, str] = {}
     held = set(held)
-    for index, step in enumerate(plan.steps):
+    for step in plan.steps:
+        for skill in sorted(set(step.course.teaches) - held):
+            first_taught.setdefault(skill, step.course.id)
+        held |= step.course.teaches
+    enables: dict[str, list[str]] = {step.course.id: [] for step in plan.steps}
+    for step in plan.steps:
+        for provider in sorted(
+            {first_taught[r] for r in step.course.requires if r in first_taught}
+        ):
+            enables[provider].append(step.course.id)
+    courses = []
+    for step, span in zip(plan.steps, weeks, strict=True):
         entry = catalog.courses[step.course.id]
-        later_needs = {
-            skill for later in plan.steps[index + 1 :] for skill in later.course.requires
-        }
-        unlocks = (set(entry.teaches) - held) & later_needs - set(step.fills)
-        held.update(entry.teaches)
         courses.append(
             {
                 "id": entry.id,
@@ -159,13 +297,18 @@ def _plan_json(catalog: Catalog, plan: Plan, held: set[str]) -> dict[str, Any]:
                 "platform": entry.platform,
                 "level": entry.level,
                 "hours": entry.hours,
-                "cost": entry.cost,
+                "cost": step.course.cost if entry.currency in (None, "USD") else entry.cost,
                 "currency": entry.currency,
+                "amount": entry.cost,
+                "per": entry.per,
                 "url": entry.url,
                 "teaches": sorted(entry.teaches),
                 "requires": sorted(entry.requires),
                 "fills": sorted(step.fills),
-                "unlocks": sorted(unlocks),
+                "enables": enables[entry.id],
+                "weeks": None
+                if span is None
+                else {"start": span[0], "end": span[1], "at_least": span[2]},
             }
         )
     return {
@@ -178,6 +321,8 @@ def _plan_json(catalog: Catalog, plan: Plan, held: set[str]) -> dict[str, Any]:
             "cost_known": plan.cost,
             "unknown_hours": plan.unknown_hours,
             "unknown_cost": plan.unknown_cost,
+            "weeks": total_weeks if plan.unknown_hours == 0 else None,
+            "weeks_known": total_weeks,
         },
     }
 
@@ -192,7 +337,9 @@ def next_roles(catalog: Catalog, request: Request) -> dict[str, Any]:
         try:
             answer = plan_between(catalog, _with_goal(request, role_id))
         except NoPlanError as exc:
-            unreachable.append({"role": role_id, "missing": list(exc.unreachable)})
+            unreachable.append(
+                {"role": role_id, "missing": list(exc.unreachable), "reason": str(exc)}
+            )
             continue
         totals = answer["totals"]
         value = {"courses": totals["courses"], "hours": totals["hours_known"]}.get(
@@ -206,6 +353,7 @@ def next_roles(catalog: Catalog, request: Request) -> dict[str, Any]:
                 "value": value,
                 "optimal": answer["optimal"],
                 "gap": len(answer["gap"]),
+                "untaught": answer["untaught"],
                 "courses": [course["id"] for course in answer["courses"]],
                 "totals": totals,
                 "salary_from": catalog.roles[start].salary_text or None,
@@ -213,13 +361,26 @@ def next_roles(catalog: Catalog, request: Request) -> dict[str, Any]:
                 **_salary_change(catalog, start, role_id),
             }
         )
-    ranked.sort(key=lambda row: (row["value"], not row["common_next"], row["role"]))
-    return {"from": start, "by": request.by.value, "roles": ranked, "unreachable": unreachable}
+    # A plan that leaves goal skills untaught ranks after every plan that reaches the goal.
+    ranked.sort(
+        key=lambda row: (bool(row["untaught"]), row["value"], not row["common_next"], row["role"])
+    )
+    return {
+        "from": start,
+        "by": request.by.value,
+        "hours_per_week": request.hours_per_week,
+        "roles": ranked,
+        "unreachable": unreachable,
+    }
 
 
 def _with_goal(request: Request, goal: str) -> Request:
+    return _with(request, goal=goal, alternatives=0)
+
+
+def _with(request: Request, **changes: Any) -> Request:
     fields = {name: getattr(request, name) for name in Request.__dataclass_fields__}
-    return Request(**(fields | {"goal": goal, "alternatives": 0}))
+    return Request(**(fields | changes))
 
 
 def _salary_change(catalog: Catalog, start: str, goal: str) -> dict[str, Any]:

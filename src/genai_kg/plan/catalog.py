@@ -17,7 +17,7 @@ from genai_kg.paths import atomic_write
 from genai_kg.plan.problem import CourseOption
 from genai_kg.store.database import store_dir
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 LEVELS = ("beginner", "intermediate", "advanced")
 
 
@@ -47,6 +47,8 @@ class CourseEntry:
     currency: str | None = None
     url: str | None = None
     creators: list[str] = field(default_factory=list)
+    #: ``course`` (paid once) or ``month`` (a subscription, paid per started month of study).
+    per: str = "course"
 
     def option(self) -> CourseOption:
         """Return the planner's view of this course (costs only in USD count as known)."""
@@ -57,6 +59,7 @@ class CourseEntry:
             requires=frozenset(self.requires),
             hours=self.hours,
             cost=cost,
+            per=self.per,
         )
 
 
@@ -142,6 +145,7 @@ def catalog_from_dataset(dataset: Any, fingerprint: str) -> Catalog:
             currency=None if course.cost is None else course.cost.currency,
             url=course.url,
             creators=list(course.creators),
+            per="course" if course.cost is None else course.cost.per.value,
         )
         for course in dataset.courses.values()
     }

@@ -36,6 +36,12 @@ class IntegerProgram:
         self.cover: list[tuple[Any, ...]] = [
             (self.teachers[s], [], 1.0, _INF) for s in sorted(p.gap)
         ]
+        everything = list(range(len(p.options)))
+        self.cover += [  # budget rows, with the tolerance of ``problem.within``
+            (everything, [], -_INF, limit + 1e-9 * max(1.0, abs(limit)), values)
+            for limit, values in p.budgets
+        ]
+        self.infeasible = False
         self.support = [
             [(self.teachers[s], [i], 0.0, _INF) for s in sorted(r)] for i, r in enumerate(p.req)
         ]
@@ -53,6 +59,8 @@ class IntegerProgram:
             ("mip_rel_gap", 0.0),
             ("mip_abs_gap", 1e-7),
             ("threads", 1),
+            ("primal_feasibility_tolerance", 1e-10),
+            ("mip_feasibility_tolerance", 1e-10),
         ):
             h.setOptionValue(name, value)
         n, pos = len(cols), {c: k for k, c in enumerate(cols)}
@@ -178,6 +186,8 @@ class IntegerProgram:
         h.setOptionValue("presolve", "off")  # ten times faster on these covering LPs
         h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 1e-3))
         h.run()
+        if h.getModelStatus() == self.hs.HighsModelStatus.kInfeasible:
+            self.infeasible = True  # only budget rows can make the relaxation infeasible
         if h.getModelStatus() != self.hs.HighsModelStatus.kOptimal:
             return None
         return h.getInfo().objective_function_value, list(h.getSolution().col_dual)
@@ -194,7 +204,7 @@ class IntegerProgram:
         if self.lp is None:
             self.lp = self._relax(everything, 0, [])
         if self.lp is None:
-            return incumbent, False, -_INF
+            return (None, True, _INF) if self.infeasible else (incumbent, False, -_INF)
         low, rc = self.lp
         if incumbent is not None:
             return self._stages(list(range(len(rc))), incumbent, extra, self.lp)

@@ -38,8 +38,10 @@ import heapq
 import math
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+from genai_kg.errors import NoPlanError
 from genai_kg.plan.problem import (
     CourseOption,
     Measure,
@@ -48,14 +50,17 @@ from genai_kg.plan.problem import (
     Problem,
     make_plan,
     prepare_problem,
+    within,
 )
 
 SEARCH_LIMIT = 40
 STATE_LIMIT = 20_000
 _INF = float("inf")
+#: What the search returns when it proves no plan keeps within the budgets.
+NO_PLAN: list[int] = []
 
 
-def _greedy(p: Problem) -> list[int]:
+def _greedy(p: Problem, weight: Sequence[float] | None = None) -> list[int]:
     """Greedy cover: most new target skills per unit of the primary, among takeable courses.
 
     Targets are the missing gap skills; when no takeable course teaches one, the targets widen
@@ -70,7 +75,7 @@ def _greedy(p: Problem) -> list[int]:
             for i in sorted({i for s in targets for i in teachers[s]}):
                 gain = len(p.teach[i] & targets)
                 if p.req[i] <= held:
-                    w = p.weights[i][0]
+                    w = p.weights[i][0] if weight is None else weight[i]
                     cand = (-(gain / w if w > 0 else _INF), i)
                     if best is None or cand < best:
                         best = cand
@@ -79,7 +84,8 @@ def _greedy(p: Problem) -> list[int]:
             targets |= {r for s in targets for i in teachers[s] for r in p.req[i]} - held
         chosen.append(best[1])
         held |= p.teach[best[1]]
-    for i in sorted(chosen, key=lambda i: (-p.weights[i][0], i)):  # dearest first
+    dear = [w[0] for w in p.weights] if weight is None else weight
+    for i in sorted(chosen, key=lambda i: (-dear[i], i)):  # dearest first
         rest = [j for j in chosen if j != i]
         if p.covers(rest):
             chosen = rest
@@ -87,32 +93,61 @@ def _greedy(p: Problem) -> list[int]:
 
 
 def _search(p: Problem, deadline: float) -> list[int] | None:
-    """Uniform-cost search over held-skill states; None when it grows too big or too slow."""
+    """Uniform-cost search over held-skill states; None when it grows too big or too slow,
+    ``NO_PLAN`` when it proves that every plan breaks a budget.
+
+    A label is (key, budget use); under budgets a state keeps every label no other label there
+    beats on the key and on each budget, since a dearer label with budget to spare may be the
+    only one that can still be finished within the limits. Without budgets that is one label.
+    """
     bit = {s: 1 << k for k, s in enumerate(sorted(set().union(*p.teach, p.gap)))}
 
     def mask(skills: Iterable[str]) -> int:
         return sum(bit[s] for s in skills)
 
     teach, req, goal = [mask(t) for t in p.teach], [mask(r) for r in p.req], mask(p.gap)
-    best = {0: p.key(())}
-    heap: list[tuple[Any, int, tuple[int, ...]]] = [(best[0], 0, ())]
+    limits = [limit for limit, _ in p.budgets]
+    zero = tuple(0.0 for _ in limits)
+    labels: dict[int, list[tuple[Any, tuple[float, ...]]]] = {0: [(p.key(()), zero)]}
+    count = 1
+    heap: list[tuple[Any, int, tuple[int, ...], tuple[float, ...]]] = [(p.key(()), 0, (), zero)]
     while heap:
-        key, state, chosen = heapq.heappop(heap)
-        if best[state] != key:
-            continue
+        key, state, chosen, spent = heapq.heappop(heap)
+        if (key, spent) not in labels[state]:
+            continue  # beaten after it was pushed
         if state & goal == goal:
             return list(chosen)
-        if len(best) > STATE_LIMIT or time.monotonic() > deadline:
+        if count > STATE_LIMIT or time.monotonic() > deadline:
             return None
         for i in range(len(teach)):
             if req[i] & ~state or not teach[i] & ~state:
                 continue
-            nxt, grown = state | teach[i], tuple(sorted((*chosen, i)))
-            nkey = p.key(grown)
-            if nxt not in best or nkey < best[nxt]:
-                best[nxt] = nkey
-                heapq.heappush(heap, (nkey, nxt, grown))
-    return None  # unreachable for a prepared problem
+            grown = tuple(sorted((*chosen, i)))
+            nspent = tuple(math.fsum(p.budgets[b][1][j] for j in grown) for b in range(len(limits)))
+            if not all(within(v, limit) for v, limit in zip(nspent, limits, strict=True)):
+                continue
+            nxt, nkey = state | teach[i], p.key(grown)
+            here = labels.setdefault(nxt, [])
+            if any(k <= nkey and _le(s, nspent) for k, s in here):
+                continue
+            here[:] = [(k, s) for k, s in here if not (nkey <= k and _le(nspent, s))]
+            here.append((nkey, nspent))
+            count += 1
+            heapq.heappush(heap, (nkey, nxt, grown, nspent))
+    return NO_PLAN  # every plan breaks a budget
+
+
+def _le(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return all(x <= y for x, y in zip(a, b, strict=True))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits on a plan and the pace that prices subscriptions."""
+
+    max_hours: float | None = None
+    max_cost: float | None = None
+    hours_per_week: float = 10.0
 
 
 def _solve(
@@ -123,23 +158,45 @@ def _solve(
     alternatives: int,
     time_limit: float | None,
     method: str,
+    limits: Limits = Limits(),
+    deadline: float | None = None,
 ) -> PlanResult:
     from genai_kg.plan.ilp import IntegerProgram  # HiGHS and numpy: imported only when needed
 
-    p = prepare_problem(courses, start, goal, by)
-    deadline = _INF if time_limit is None else time.monotonic() + time_limit
+    if deadline is None:  # the preparation counts against the time limit too
+        deadline = _INF if time_limit is None else time.monotonic() + time_limit
+    p = prepare_problem(
+        courses,
+        start,
+        goal,
+        by,
+        max_hours=limits.max_hours,
+        max_cost=limits.max_cost,
+        hours_per_week=limits.hours_per_week,
+    )
+    full_gap = p.gap | p.untaught
     if not p.gap:
-        return PlanResult(Plan(()), p.by, True, 0.0, p.gap, p.left_out)
+        return PlanResult(Plan(()), p.by, True, 0.0, full_gap, p.left_out, (), p.untaught)
     found = None
     if method == "search" or (method == "auto" and len(p.options) <= SEARCH_LIMIT):
         found = _search(p, deadline)
     ilp = None
+    if found is NO_PLAN:
+        raise _over_budget(courses, start, goal, limits, method, deadline)
     if found is not None:
         chosen, optimal, bound = found, True, p.key(found)[0]
     else:
         ilp = IntegerProgram(p, deadline)
-        best, optimal, bound = ilp.best(_greedy(p), [])
-        assert best is not None, "the greedy plan is always a valid incumbent"
+        # Under budgets, the greedy plan by a budget's own measure is likelier to fit.
+        tries = (_greedy(p), *(_greedy(p, values) for _, values in p.budgets))
+        fitting = sorted((p.key(g), g) for g in tries if p.fits(g))
+        best, optimal, bound = ilp.best(fitting[0][1] if fitting else None, [])
+        if best is None and optimal:
+            raise _over_budget(courses, start, goal, limits, method, deadline)
+        if best is None:
+            raise NoPlanError(
+                "the time limit was reached before any plan within the budget was found", ()
+            )
         chosen = best
     value = p.key(chosen)[0]
     bound = value if optimal else min(max(bound, 0.0), value)
@@ -157,7 +214,43 @@ def _solve(
                 break
             others.append(make_plan(p, alt))
             last = alt
-    return PlanResult(make_plan(p, chosen), p.by, optimal, bound, p.gap, p.left_out, tuple(others))
+    return PlanResult(
+        make_plan(p, chosen), p.by, optimal, bound, full_gap, p.left_out, tuple(others), p.untaught
+    )
+
+
+def _over_budget(
+    courses: Sequence[CourseOption],
+    start: Iterable[str],
+    goal: Iterable[str],
+    limits: Limits,
+    method: str,
+    deadline: float,
+) -> NoPlanError:
+    """The error for budgets no plan keeps: the least each budget needs under the others."""
+    parts = []
+    for measure, limit, unit in (
+        (Measure.HOURS, limits.max_hours, "hours"),
+        (Measure.COST, limits.max_cost, "dollars"),
+    ):
+        if limit is None:
+            continue
+        if measure is Measure.HOURS:
+            rest = replace(limits, max_hours=None)
+        else:
+            rest = replace(limits, max_cost=None)
+        try:
+            least = _solve(courses, start, goal, measure, 0, None, method, rest, deadline)
+        except NoPlanError:
+            continue  # the other limits alone allow no plan: their own part says so
+        needed = least.plan.hours if measure is Measure.HOURS else least.plan.cost
+        proof = "" if least.optimal else " (best found before the time limit)"
+        others = " under the other limits" if rest.max_hours or rest.max_cost else ""
+        parts.append(
+            f"the limit of {limit:g} {unit} is too small: "
+            f"the least any plan needs{others} is {needed:g} {unit}{proof}"
+        )
+    return NoPlanError("no plan keeps within the budget: " + "; ".join(parts), ())
 
 
 def plan_path(
@@ -168,19 +261,26 @@ def plan_path(
     by: Measure | str = Measure.COURSES,
     alternatives: int = 0,
     time_limit: float | None = 10.0,
+    max_hours: float | None = None,
+    max_cost: float | None = None,
+    hours_per_week: float = 10.0,
 ) -> PlanResult:
     """Find the plan with the smallest (by, other measures, ids) key that reaches the goal.
 
     Args:
         courses: the catalog; ids must be unique, measures non-negative.
         start: skills held at the start.
-        goal: skills to hold at the end.
+        goal: skills to hold at the end; those no usable course teaches are ``untaught``.
         by: the measure to minimise; ties break on the other two, then on the sorted ids.
         alternatives: up to this many further plans, next-best, none a superset of an earlier.
         time_limit: seconds; when reached the best plan found is returned with optimal False.
+        max_hours, max_cost: hard limits on the plan's totals (courses with the value unknown
+            are left out under that limit).
+        hours_per_week: the pace; subscriptions cost their monthly amount per started month.
 
     Raises:
-        NoPlanError: some goal skills are taught by no course that can be taken.
+        NoPlanError: no usable course teaches any missing goal skill (``unreachable`` names
+            them), or no plan keeps within the budgets (the message says the least needed).
 
     >>> py = CourseOption("py", frozenset({"python"}), hours=10)
     >>> ml = CourseOption("ml", frozenset({"ml"}), frozenset({"python"}), hours=20)
@@ -188,7 +288,67 @@ def plan_path(
     >>> result.plan.course_ids, result.plan.hours, result.optimal
     (('py', 'ml'), 30.0, True)
     """
-    return _solve(courses, start, goal, by, alternatives, time_limit, "auto")
+    limits = Limits(max_hours, max_cost, hours_per_week)
+    return _solve(courses, start, goal, by, alternatives, time_limit, "auto", limits)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The plans on the hours/cost frontier, fewest hours first; ``complete`` is False when the
+    time limit stopped the walk before the cheapest plan was reached."""
+
+    plans: tuple[PlanResult, ...]
+    complete: bool
+
+
+def pareto_plans(
+    courses: Sequence[CourseOption],
+    start: Iterable[str],
+    goal: Iterable[str],
+    *,
+    time_limit: float | None = 10.0,
+    max_hours: float | None = None,
+    max_cost: float | None = None,
+    hours_per_week: float = 10.0,
+    method: str = "auto",
+) -> Frontier:
+    """Return every plan on the hours/cost frontier, fewest hours first.
+
+    Only courses with both hours and cost known take part. Each plan has the fewest hours of
+    any plan cheaper than the one before it (and the least cost for those hours), so no plan is
+    at least as good on both and better on one; ``optimal`` says that was proven.
+
+    >>> a = CourseOption("a", frozenset({"x"}), hours=10, cost=50)
+    >>> b = CourseOption("b", frozenset({"x"}), hours=30, cost=0)
+    >>> c = CourseOption("c", frozenset({"x"}), hours=40, cost=10)
+    >>> [r.plan.course_ids for r in pareto_plans([a, b, c], [], ["x"]).plans]
+    [('a',), ('b',)]
+    """
+    known = [c for c in courses if c.hours is not None and c.cost is not None]
+    start, goal = list(start), list(goal)
+    deadline = _INF if time_limit is None else time.monotonic() + time_limit
+    frontier: list[PlanResult] = []
+    limit = max_cost
+    while True:
+        limits = Limits(max_hours, limit, hours_per_week)
+        if frontier and time.monotonic() > deadline:
+            return Frontier(tuple(frontier), False)
+        try:
+            result = _solve(known, start, goal, Measure.HOURS, 0, None, method, limits, deadline)
+        except NoPlanError:
+            if not frontier:
+                raise
+            # No cheaper plan, unless the time ran out before that was proved.
+            return Frontier(tuple(frontier), time.monotonic() <= deadline)
+        result = replace(result, left_out=len(courses) - len(known) + result.left_out)
+        frontier.append(result)
+        cost = result.plan.cost
+        if not result.optimal:
+            return Frontier(tuple(frontier), False)
+        if cost <= 0 or not result.plan.steps:
+            return Frontier(tuple(frontier), True)
+        # Strictly cheaper: cents are the finest step a price has.
+        limit = cost - 0.005
 
 
 def greedy_plan(

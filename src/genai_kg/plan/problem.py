@@ -1,7 +1,8 @@
 """The learning-path problem as the planner's two methods see it, and the plans they return.
 
-``prepare_problem`` keeps only the relevant courses (see ``planner.py``) and indexes them;
-``make_plan`` turns a chosen set of course indices back into an ordered, explained plan.
+``prepare_problem`` prices the courses at the learner's pace, keeps only the relevant ones (see
+``planner.py``) and indexes them; ``make_plan`` turns a chosen set of course indices back into an
+ordered, explained plan, and ``schedule`` gives its courses their weeks.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from genai_kg.errors import NoPlanError
 
@@ -25,15 +26,54 @@ class Measure(enum.StrEnum):
 _ORDER = (Measure.COURSES, Measure.HOURS, Measure.COST)
 
 
+#: Weeks in a month, for subscriptions: 52 weeks over 12 months.
+WEEKS_PER_MONTH = 52 / 12
+
+
 @dataclass(frozen=True)
 class CourseOption:
-    """A course as the planner sees it; ``cost`` 0 is free, ``None`` is unknown."""
+    """A course as the planner sees it; ``cost`` 0 is free, ``None`` is unknown.
+
+    ``per`` is ``"course"`` (cost paid once) or ``"month"`` (a subscription: ``cost`` is paid
+    for each started month of study, see :func:`priced`).
+    """
 
     id: str
     teaches: frozenset[str]
     requires: frozenset[str] = frozenset()
     hours: float | None = None
     cost: float | None = None
+    per: str = "course"
+
+
+def months(hours: float, hours_per_week: float) -> int:
+    """Return the months a course of ``hours`` starts at this pace (at least one).
+
+    >>> months(40, 10), months(44, 10), months(0, 10)
+    (1, 2, 1)
+    """
+    # Whole hours and paces make hours * 12 / (pace * 52) exact enough that a course ending on
+    # a month's last hour does not start the next one; the epsilon absorbs float rounding.
+    return max(1, math.ceil(hours * 12 / (hours_per_week * 52) - 1e-9))
+
+
+def priced(course: CourseOption, hours_per_week: float) -> CourseOption:
+    """Return the course with ``cost`` the total it costs at this pace, paid once.
+
+    A subscription costs its monthly amount for each started month; its cost is unknown when
+    its hours are.
+
+    >>> sub = CourseOption("s", frozenset({"x"}), hours=50, cost=39, per="month")
+    >>> priced(sub, 10).cost, priced(sub, 5).cost
+    (78.0, 117.0)
+    """
+    if course.per != "month":
+        return course
+    if course.cost is None or course.hours is None:
+        return replace(course, cost=None, per="course")
+    return replace(
+        course, cost=float(course.cost * months(course.hours, hours_per_week)), per="course"
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +126,8 @@ class PlanResult:
     gap: frozenset[str]
     left_out: int
     alternatives: tuple[Plan, ...] = ()
+    #: Gap skills no usable course can teach; the plan covers the rest.
+    untaught: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -95,10 +137,13 @@ class Problem:
 
     by: Measure
     start: frozenset[str]
-    gap: frozenset[str]
+    gap: frozenset[str]  # the gap skills the plan covers: the teachable ones
     left_out: int
     options: list[CourseOption]
     weights: list[tuple[float, float, float]]  # (primary, secondary, tertiary) per option
+    #: Budget rows: (limit, value per option) for --max-hours and --max-cost that are set.
+    budgets: list[tuple[float, list[float]]]
+    untaught: frozenset[str]
     teach: list[frozenset[str]]  # taught skills that matter (gap or required), minus start
     req: list[frozenset[str]]  # required skills minus start
     _teachers: dict[str, list[int]] | None = None
@@ -139,6 +184,16 @@ class Problem:
         held, left = self.stuck(chosen)
         return not left and self.gap <= held
 
+    def fits(self, chosen: Iterable[int]) -> bool:
+        """Whether the course set keeps within every budget."""
+        idx = list(chosen)
+        return all(within(math.fsum(v[i] for i in idx), limit) for limit, v in self.budgets)
+
+
+def within(total: float, limit: float) -> bool:
+    """``total <= limit`` up to float rounding in sums of course values."""
+    return total <= limit + 1e-9 * max(1.0, abs(limit))
+
 
 def _measure(course: CourseOption, m: Measure) -> float | None:
     if m is Measure.COURSES:
@@ -147,9 +202,24 @@ def _measure(course: CourseOption, m: Measure) -> float | None:
 
 
 def prepare_problem(
-    courses: Sequence[CourseOption], start: Iterable[str], goal: Iterable[str], by: Measure | str
+    courses: Sequence[CourseOption],
+    start: Iterable[str],
+    goal: Iterable[str],
+    by: Measure | str,
+    *,
+    max_hours: float | None = None,
+    max_cost: float | None = None,
+    hours_per_week: float = 10.0,
 ) -> Problem:
+    """Price, filter and index the courses for one planning question.
+
+    Raises:
+        ValueError: duplicate ids, a negative or non-finite measure, a pace not above zero.
+        NoPlanError: the learner lacks goal skills and no usable course teaches any of them.
+    """
     by = Measure(by)
+    if not (hours_per_week > 0 and math.isfinite(hours_per_week)):
+        raise ValueError(f"hours per week must be above zero, not {hours_per_week!r}")
     start_set, goal_set = frozenset(start), frozenset(goal)
     seen: set[str] = set()
     for c in courses:
@@ -159,7 +229,17 @@ def prepare_problem(
         for value in (c.hours, c.cost):
             if value is not None and not (value >= 0 and math.isfinite(value)):
                 raise ValueError(f"course {c.id!r} has a negative or non-finite measure")
-    usable = sorted((c for c in courses if _measure(c, by) is not None), key=lambda c: c.id)
+    courses = [priced(c, hours_per_week) for c in courses]
+    usable = sorted(
+        (
+            c
+            for c in courses
+            if _measure(c, by) is not None
+            and (max_hours is None or c.hours is not None)
+            and (max_cost is None or c.cost is not None)
+        ),
+        key=lambda c: c.id,
+    )
     left_out = len(courses) - len(usable)
     gap = goal_set - start_set
 
@@ -181,9 +261,11 @@ def prepare_problem(
                 missing[j] -= 1
                 if missing[j] == 0:
                     ready.append(j)
-    unreachable = sorted(gap - held)
-    if unreachable:
+    untaught = gap - held
+    if untaught and not gap & held:
+        unreachable = sorted(untaught)
         raise NoPlanError(f"no usable course teaches: {', '.join(unreachable)}", unreachable)
+    gap -= untaught
 
     # Backward closure: the skills that matter and the courses that teach them.
     teachers: dict[str, list[int]] = {}
@@ -215,6 +297,12 @@ def prepare_problem(
         left_out=left_out,
         options=options,
         weights=list(zip(values[first], values[second], values[third], strict=True)),
+        budgets=[
+            (limit, [_measure(c, m) or 0.0 for c in options])
+            for limit, m in ((max_hours, Measure.HOURS), (max_cost, Measure.COST))
+            if limit is not None
+        ],
+        untaught=untaught,
         # A course cannot teach what it requires: that skill is held before it is taken.
         teach=[frozenset((c.teaches & need) - c.requires - start_set) for c in options],
         req=[frozenset(c.requires - start_set) for c in options],
@@ -232,3 +320,29 @@ def make_plan(p: Problem, chosen: Iterable[int]) -> Plan:
         steps.append(Step(course, frozenset((course.teaches & p.gap) - held)))
         held |= course.teaches
     return Plan(tuple(steps))
+
+
+def schedule(plan: Plan, hours_per_week: float) -> tuple[list[tuple[int, int, bool] | None], int]:
+    """Give each course its weeks at this pace, one after another; return them and the total.
+
+    Week numbers start at 1; a course ending mid-week shares that week with the next. A course
+    whose hours are unknown has no weeks and counts as none, so the weeks after it (flagged
+    True) and the total are only the least they can be.
+
+    >>> a = CourseOption("a", frozenset({"x"}), hours=10)
+    >>> b = CourseOption("b", frozenset({"y"}), hours=15)
+    >>> schedule(Plan((Step(a, frozenset()), Step(b, frozenset()))), 10)
+    ([(1, 1, False), (2, 3, False)], 3)
+    """
+    weeks: list[tuple[int, int, bool] | None] = []
+    done, unsure = 0.0, False
+    for step in plan.steps:
+        hours = step.course.hours
+        if hours is None:
+            unsure = True
+            weeks.append(None)
+            continue
+        first = math.floor(done / hours_per_week + 1e-9) + 1
+        done += hours
+        weeks.append((first, max(first, math.ceil(done / hours_per_week - 1e-9)), unsure))
+    return weeks, math.ceil(done / hours_per_week - 1e-9)
