@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_kg.errors import NotFoundError, QueryError, QueryTimeout
+from genai_kg.graph.namespaces import PREFIX_IRIS
 from genai_kg.paths import bundled
 from genai_kg.query.check import check_query
 
@@ -211,12 +212,17 @@ def run_query(
     """
     import pyoxigraph as ox
 
-    _check_once(text, store)
+    text = _check_once(text, store)  # what runs is the text the check read
     variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
 
     def evaluate() -> QueryResult:
         try:
-            answer = store.query(text, use_default_graph_as_union=True, substitutions=variables)
+            answer = store.query(
+                text,
+                prefixes=PREFIX_IRIS,
+                use_default_graph_as_union=True,
+                substitutions=variables,
+            )
             return _collect(ox, answer, limit)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
@@ -234,19 +240,20 @@ def run_query(
     return _WORKER.run(evaluate, timeout)
 
 
-def _check_once(text: str, store: Any) -> None:
+def _check_once(text: str, store: Any) -> str:
     """``check_query``, remembering texts that passed against the same set of graphs."""
     graphs = frozenset(graph.value for graph in store.named_graphs())
     key = (text, graphs)
-    if key in _CHECKED:
-        return
-    check_query(text, graphs)
-    if len(_CHECKED) > 1024:
-        _CHECKED.clear()
-    _CHECKED.add(key)
+    checked = _CHECKED.get(key)
+    if checked is None:
+        checked = check_query(text, graphs)
+        if len(_CHECKED) > 1024:
+            _CHECKED.clear()
+        _CHECKED[key] = checked
+    return checked
 
 
-_CHECKED: set[tuple[str, frozenset[str]]] = set()
+_CHECKED: dict[tuple[str, frozenset[str]], str] = {}
 
 
 class _Worker:
