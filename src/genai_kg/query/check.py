@@ -14,9 +14,10 @@ made unambiguous, and that text is the one that runs:
 - A query rdflib cannot parse is refused (fail closed), even if the engine would run it.
 
 A query whose text, so made, holds none of the keywords that could reach out or write, in
-any case and not even inside a string or comment, cannot use them whatever a parser makes of
-it: it skips the parse (a quarter of a second to import rdflib's parser, then about 30 ms a
-query), which keeps ``genai-kg sparql`` fast for the queries that need no check.
+any case and not even inside a string or a comment (other than the comment lines it opens
+with), cannot use them whatever a parser makes of it: it skips the parse (a quarter of a
+second to import rdflib's parser, then 20-100 ms a query; ``bench/bench_check.py``), which
+keeps ``genai-kg sparql`` fast for the queries that need no check.
 
 pyoxigraph 0.5 has no switch to turn SERVICE off or to plug in a handler for it, so the
 engine itself cannot be made to refuse federation: this check is the only gate.
@@ -38,7 +39,8 @@ _SERVICE = "SERVICE (federated queries) would reach outside the graph"
 _LOAD = "LOAD would read data from outside the graph"
 
 #: Every keyword by which a query could reach outside the graph or change it. A text that
-#: holds none of them (upper-cased as rdflib compares keywords) is safe without a parse.
+#: holds none of them after its header comments (upper-cased as rdflib compares keywords, so
+#: also strings and other comments count) is safe without a parse.
 _KEYWORDS = ("SERVICE", "FROM", "LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY",
              "MOVE", "ADD")  # fmt: skip
 
@@ -89,8 +91,7 @@ def check_query(text: str, graphs: Iterable[str] | None = ()) -> str:
     genai_kg.errors.QueryError: SERVICE (federated queries) would reach outside the graph; ...
     """
     normal = normalize_query(text)
-    folded = normal.upper()
-    if not any(keyword in folded for keyword in _KEYWORDS):
+    if not _may_use_keywords(normal):
         return normal
     kind, tree = _parse(normal)
     names = {node.name for node in _nodes(tree)}
@@ -101,6 +102,17 @@ def check_query(text: str, graphs: Iterable[str] | None = ()) -> str:
     if graphs is not None and "DatasetClause" in names:
         _check_dataset(tree, set(graphs))
     return normal
+
+
+# The comment lines a query opens with (a named query's header): before the first token, a
+# line whose first non-blank is ``#`` is a comment to any SPARQL parser, to its end.
+_HEADER = re.compile(r"(?:[ \t]*(?:#[^\n\r]*)?\n)*")
+
+
+def _may_use_keywords(normal: str) -> bool:
+    """Whether the text after its header holds a risky keyword anywhere, as rdflib folds case."""
+    body = normal[_HEADER.match(normal).end() :].upper()  # type: ignore[union-attr]
+    return any(keyword in body for keyword in _KEYWORDS)
 
 
 def _parse(text: str) -> tuple[str, Any]:
