@@ -53,7 +53,7 @@ import pyoxigraph as ox
 from genai_kg.errors import DataError
 from genai_kg.graph.namespaces import GRAPH_BASE
 from genai_kg.graph.rdf import DCTERMS, GKG, ONET_PAGE, RDF, SCHEMA, SKOS, XSD
-from genai_kg.importers import ImportResult
+from genai_kg.importers import FirstLines, ImportResult, no_rows
 from genai_kg.progress import Progress, no_progress
 
 OEWS_GRAPH = GRAPH_BASE + "oews"
@@ -237,7 +237,7 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
     where = {c: columns.index(c) for c in COLUMNS}
     problems: list[str] = []
     rows: list[_Row] = []
-    first_line: dict[str, int] = {}
+    seen = FirstLines()
     unpublished = top_coded = 0
     for record in reader:
         line = reader.line_num
@@ -258,10 +258,9 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
         if not _SOC_RE.fullmatch(code):
             bad("soc_code", "is not a SOC code like '15-2051'")
             continue
-        if code in first_line:
-            bad("soc_code", f"repeats the row of line {first_line[code]}")
+        if (first := seen.repeats(code, line)) is not None:
+            bad("soc_code", f"repeats the row of line {first}")
             continue
-        first_line[code] = line
         if cells["display_level"] not in LEVELS:
             bad("display_level", "is not a level 0-3")
             continue
@@ -297,10 +296,7 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
             progress("OEWS", len(rows), 0)
     progress("OEWS", len(rows), len(rows))
     if not rows and not problems:
-        problems.append(
-            f"{label}: no occupation rows, only a header; nothing was imported and the "
-            "previous OEWS graph is kept"
-        )
+        problems.append(no_rows(label, "occupation", "OEWS"))
     if problems:
         extra = len(problems) - MAX_PROBLEMS
         raise DataError(
