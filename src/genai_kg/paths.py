@@ -35,14 +35,30 @@ def cache_dir() -> Path:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
 
+    Raises:
+        OutputError: the file cannot be written (``no space left on device while writing
+            'out/genai-kg.jsonld'``); the old file, if any, is left as it was.
+
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
     >>> atomic_write(target, b"hello")
     >>> target.read_bytes()
     b'hello'
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    from genai_kg.errors import OutputError
+
+    try:
+        if path.exists() and not path.is_file() and not path.is_dir():
+            # A device or pipe (/dev/stdout, a FIFO) cannot be replaced, only written to.
+            with path.open("wb") as stream:
+                stream.write(data)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise OutputError(path, exc) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -50,6 +66,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(path, exc) from None
         raise
