@@ -22,5 +22,5 @@ def fingerprint(root: Path) -> str:
         try:
             digest.update(path.read_bytes() if path.is_file() else b"\0missing")
         except OSError as exc:
-            raise DataError([f"{path}: cannot be read: {(exc.strerror or exc).lower()}"]) from None
+            raise DataError([f"{path}: cannot be read: {(exc.strerror or str(exc)).lower()}"]) from None
     return digest.hexdigest()
