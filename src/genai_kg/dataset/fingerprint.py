@@ -22,5 +22,6 @@ def fingerprint(root: Path) -> str:
         try:
             digest.update(path.read_bytes() if path.is_file() else b"\0missing")
         except OSError as exc:
-            raise DataError([f"{path}: cannot be read: {(exc.strerror or str(exc)).lower()}"]) from None
+            reason = (exc.strerror or str(exc)).lower()
+            raise DataError([f"{path}: cannot be read: {reason}"]) from None
     return digest.hexdigest()
