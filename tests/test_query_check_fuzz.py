@@ -4,6 +4,9 @@ Texts are strung from SPARQL pieces chosen to confuse a reader: quotes, escapes,
 ends, a SERVICE naming a real listener. Whatever the check says, it says it with a QueryError
 or a text to run; and a text it lets through, run by the engine exactly as the CLI and ``serve``
 run it, never reaches the listener. ``GENAI_KG_FUZZ=N`` runs N examples instead of 300.
+
+The skeleton strategy is not idle: against the check before issue 10 (the hand tokenizer), 38
+of 1,500 of its texts reached the listener, the issue's ``VALUES ?v { ex:a\\#b }`` first.
 """
 
 from __future__ import annotations
