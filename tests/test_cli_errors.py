@@ -208,7 +208,7 @@ def test_build_into_a_path_under_a_file_says_so(runner: CliRunner, tmp_path: Pat
     result = runner.invoke(app, ["build", "--data", str(TINY), "--out", str(blocker / "out")])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: not a directory while writing {str(blocker / 'out' / 'genai-kg.ttl')!r}\n"
+        f"Error: not a directory while writing {str(blocker / 'out')!r}\n"
     )
 
 
