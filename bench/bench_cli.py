@@ -71,6 +71,14 @@ def commands(store: str, against: Path | None = None) -> dict[str, list[str]]:
             store,
         ],
         "genai-kg sparql role-skills": [genai_kg, "sparql", "role-skills", "--store", store],
+        # Its comments name FROM, so the safety check parses it with rdflib (issue 10).
+        "genai-kg sparql onet-transitions (parsed by the check)": [
+            genai_kg,
+            "sparql",
+            "onet-transitions",
+            "--store",
+            store,
+        ],
         "genai-kg --help": [genai_kg, "--help"],
     }
 

@@ -165,3 +165,77 @@ def test_show_near_miss_suggests_the_closest_name(runner: CliRunner) -> None:
     assert "'pyton'" in result.stderr
     assert "did you mean" in result.stderr
     assert "python" in result.stderr
+
+
+# --- files that cannot be read or written (issue 10) ------------------------------------------
+
+
+def test_a_symlink_loop_in_the_data_is_named(runner: CliRunner, tiny_copy: Path) -> None:
+    (tiny_copy / "courses.yaml").unlink()
+    (tiny_copy / "courses.yaml").symlink_to("courses.yaml")
+    for command in (["validate"], ["path", "analyst", "ml-ops"]):
+        result = runner.invoke(app, [*command, "--data", str(tiny_copy)])
+        assert result.exit_code == 1, command
+        assert "courses.yaml: is a symlink loop" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_an_unreadable_data_file_is_named(
+    runner: CliRunner, tiny_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root reads any file whatever its mode, so the refusal is simulated where the bytes are read.
+    courses = tiny_copy / "courses.yaml"
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path == courses:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    store = str(tmp_path / "store")
+    for command in (["path", "analyst", "ml-ops"], ["sparql", "role-skills"]):
+        result = runner.invoke(app, [*command, "--data", str(tiny_copy), "--store", store])
+        assert result.exit_code == 1, command
+        assert result.stderr == (
+            f"Error: 1 problem in the data:\n{courses}: cannot be read: permission denied\n"
+        )
+
+
+def test_build_into_a_path_under_a_file_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", "--data", str(TINY), "--out", str(blocker / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: not a directory while writing {str(blocker / 'out')!r}\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["build", "export"])
+def test_a_full_disk_names_the_file_and_keeps_the_old_one(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    import errno
+    import os
+
+    out = tmp_path / "out"
+    target = out / "genai-kg.ttl"
+    args = (
+        ["build", "--out", str(out)]
+        if command == "build"
+        else ["export", "-f", "turtle", "-o", str(target), "--store", str(tmp_path / "store")]
+    )
+    args += ["--data", str(TINY)]
+    assert runner.invoke(app, args).exit_code == 0
+    before = target.read_bytes()
+
+    def full(_: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: no space left on device while writing {str(target)!r}\n"
+    assert target.read_bytes() == before
+    assert not [path for path in out.iterdir() if path.name.endswith(".tmp")]

@@ -370,3 +370,42 @@ def test_real_zip_truncated(tmp_path):
     (tmp_path / CONCEPTS_ZIP).write_bytes(data[: len(data) // 2])
     message = _error(tmp_path)
     assert CONCEPTS_ZIP in message and "not a readable zip" in message
+
+
+# --- empty files and repeated concepts (issue 10) ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["occupations_en.csv", "skills_en.csv"])
+def test_a_concept_file_with_only_its_header_keeps_the_old_graph(tmp_path, mini, name):
+    triples, _ = mini
+    store = ox.Store()
+    replace_graph(store, GRAPH.value, read_esco(MINI).triples)
+    broken = _copy(tmp_path)
+    path = broken / name
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        replace_graph(store, GRAPH.value, read_esco(broken).triples)
+    assert caught.value.problems == [
+        f"{name}: no concept rows, only a header; nothing was imported and the previous ESCO "
+        "graph is kept"
+    ]
+    assert _graph(store) == triples
+
+
+def test_a_repeated_concept_names_both_lines(tmp_path):
+    import csv
+    import io
+
+    broken = _copy(tmp_path)
+    path = broken / "occupations_en.csv"
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows([*rows, rows[1]])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    last_line = text.count("\n") + 1
+    with pytest.raises(DataError) as caught:
+        list(read_esco(broken).triples)
+    assert caught.value.problems == [
+        f"occupations_en.csv, line {last_line}: conceptUri {rows[1][1]!r} repeats line 2"
+    ]

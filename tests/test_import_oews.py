@@ -347,3 +347,105 @@ def test_real_release() -> None:
     assert len(occupations) == 1104
     assert ox.Quad(wages("15-2051"), p(SCHEMA, "median"), dec("120230"), graph) in store
     assert ox.Quad(onet("15-2051.00"), p(GKG, "wages"), bls("15-2051"), graph) in store
+
+
+# --- implausible values (issue 10) ---------------------------------------------------------
+
+VALUE_BREAKAGES = [
+    pytest.param(
+        lambda d: edit_cell(d, "15-2051", "annual_median_wage", "1e999"),
+        f"{CSV_NAME}:10: column 'annual_median_wage': '1e999' is above 10,000,000 dollars",
+        id="wage-1e999",
+    ),
+    pytest.param(
+        lambda d: edit_cell(d, "15-2051", "annual_mean_wage", "9" * 5000),
+        f"{CSV_NAME}:10: column 'annual_mean_wage': '{'9' * 5000}' has more than 12 digits",
+        id="wage-5000-digits",
+    ),
+    pytest.param(
+        lambda d: edit_cell(d, "15-2051", "annual_mean_wage", "12000000"),
+        f"{CSV_NAME}:10: column 'annual_mean_wage': '12000000' is above 10,000,000 dollars",
+        id="wage-over-10-million",
+    ),
+    pytest.param(
+        lambda d: edit_cell(d, "15-2051", "employment", "1e5"),
+        f"{CSV_NAME}:10: column 'employment': '1e5' is not a whole number of people",
+        id="employment-exponent",
+    ),
+    pytest.param(
+        lambda d: edit_cell(d, "15-2051", "employment", "1234567890123"),
+        f"{CSV_NAME}:10: column 'employment': '1234567890123' has more than 12 digits",
+        id="employment-13-digits",
+    ),
+    pytest.param(
+        lambda d: edit_cell(d, "15-2051", "annual_10th_percentile_wage", "300000"),
+        f"{CSV_NAME}:10: column 'annual_10th_percentile_wage': '300000' is above "
+        "'annual_25th_percentile_wage'",
+        id="p10-above-p25",
+    ),
+    pytest.param(
+        lambda d: edit_cell(d, "15-2051", "annual_75th_percentile_wage", "10"),
+        f"{CSV_NAME}:10: column 'annual_median_wage':",
+        id="median-above-p75",
+    ),
+    pytest.param(
+        lambda d: edit_cell(d, "15-1252", "soc_code", "15-2051"),
+        f"{CSV_NAME}:10: column 'soc_code': '15-2051' repeats the row of line ",
+        id="duplicate-soc-code",
+    ),
+    pytest.param(
+        lambda d: (d / CSV_NAME).write_text(
+            (d / CSV_NAME).read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8"
+        ),
+        f"{CSV_NAME}: no occupation rows, only a header; nothing was imported and the "
+        "previous OEWS graph is kept",
+        id="header-only",
+    ),
+]
+
+
+@pytest.mark.parametrize(("breakage", "expected"), VALUE_BREAKAGES)
+def test_implausible_values_are_refused(
+    tmp_path: Path, breakage: Callable[[Path], None], expected: str
+) -> None:
+    folder = copy_mini(tmp_path)
+    breakage(folder)
+    with pytest.raises(DataError) as caught:
+        read_all(folder)
+    assert expected in str(caught.value)
+
+
+def test_a_duplicate_names_both_lines(tmp_path: Path) -> None:
+    folder = copy_mini(tmp_path)
+    lines = (folder / CSV_NAME).read_text(encoding="utf-8").splitlines()
+    first = next(n for n, line in enumerate(lines, 1) if line.startswith("15-2051,"))
+    (folder / CSV_NAME).write_text("\n".join([*lines, lines[first - 1]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_oews(folder)
+    assert caught.value.problems == [
+        f"{CSV_NAME}:{len(lines) + 1}: column 'soc_code': '15-2051' repeats the row of line {first}"
+    ]
+
+
+def test_an_empty_release_keeps_the_previous_graph_through_the_cli(tmp_path: Path) -> None:
+    from tests.conftest import TINY
+    from typer.testing import CliRunner
+
+    from genai_kg.cli import app
+
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    common = ["--data", str(TINY), "--store", store]
+    assert runner.invoke(app, ["import", "oews", str(MINI), *common]).exit_code == 0
+    folder = copy_mini(tmp_path)
+    header = (folder / CSV_NAME).read_text(encoding="utf-8").splitlines()[0]
+    (folder / CSV_NAME).write_text(header + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "oews", str(folder), *common])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error:") and "no occupation rows" in result.stderr
+    count = runner.invoke(
+        app,
+        ["sparql", "-", "-f", "csv", *common],
+        input=f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{OEWS_GRAPH}> {{ ?s ?p ?o }} }}",
+    )
+    assert int(count.stdout.splitlines()[1]) == len(read_all(MINI)[1])

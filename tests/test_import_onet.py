@@ -448,3 +448,35 @@ def test_real_release(release: tuple[ImportResult, ox.Store]) -> None:
         assert has(ds, gkg("usesTechnology"), iri(TECH + key)), key
     assert has(iri(TECH + "mlflow"), skos("prefLabel"), en("Mlflow"))
     assert has(ds, gkg("hotTechnology"), iri(TECH + "tensorflow"))
+
+
+# --- empty files and repeated occupations (issue 10) ------------------------------------------
+
+OCCUPATION_FILE = "Occupation Data.txt"
+
+
+def test_occupation_data_with_only_its_header_keeps_the_previous_graph(tmp_path: Path) -> None:
+    store = ox.Store()
+    replace_graph(store, ONET_GRAPH, read_onet(MINI).triples)
+    before = graph_quads(store)
+    broken = copy_mini(tmp_path)
+    edit(broken / OCCUPATION_FILE, lambda text: text.splitlines()[0] + "\n")
+    with pytest.raises(DataError) as caught:
+        replace_graph(store, ONET_GRAPH, read_onet(broken).triples)
+    assert caught.value.problems == [
+        f"{OCCUPATION_FILE}: no occupation rows, only a header; nothing was imported and the "
+        "previous O*NET graph is kept"
+    ]
+    assert graph_quads(store) == before
+
+
+def test_a_repeated_occupation_names_both_lines(tmp_path: Path) -> None:
+    broken = copy_mini(tmp_path)
+    lines = (broken / OCCUPATION_FILE).read_text(encoding="utf-8").splitlines()
+    edit(broken / OCCUPATION_FILE, lambda text: text + lines[2] + "\n")
+    with pytest.raises(DataError) as caught:
+        list(read_onet(broken).triples)
+    code = lines[2].split("\t")[0]
+    assert caught.value.problems == [
+        f"{OCCUPATION_FILE}:{len(lines) + 1}: column 'O*NET-SOC Code': {code!r} repeats line 3"
+    ]

@@ -531,3 +531,38 @@ def test_xml_format_is_sparql_results_xml(runner: CliRunner, store: Path) -> Non
     parsed = ox.parse_query_results(result.stdout.encode(), format=ox.QueryResultsFormat.XML)
     assert [v.value for v in parsed.variables] == ["role"]
     assert len(list(parsed)) == 3
+
+
+# --- memory cap (issue 10, item 3 for the CLI) ----------------------------------------------
+
+MEMORY_HOG = (
+    "SELECT ?a ?b ?c ?d { ?a ?p1 ?x1 . ?b ?p2 ?x2 . ?c ?p3 ?x3 . ?d ?p4 ?x4 } ORDER BY ?a ?b ?c ?d"
+)
+
+
+def test_a_query_past_max_memory_is_stopped(tmp_path: Path) -> None:
+    # A real process: the CLI leaves at once (pyoxigraph cannot stop a query it evaluates).
+    started = time.monotonic()
+    result = run_cli(
+        ["sparql", "-", "--max-memory", "300M", "--timeout", "60"],
+        tmp_path / "store",
+        stdin=MEMORY_HOG,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (
+        "Error: the query needed more than 300M of memory (--max-memory); it was stopped\n"
+    )
+    assert time.monotonic() - started < 60  # stopped by memory, not by the timeout
+
+
+def test_the_default_memory_cap_lets_ordinary_queries_run(tmp_path: Path) -> None:
+    result = run_cli(["sparql", "role-skills", "--max-memory", "1G"], tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("size", ["12x", "0", "-1G", "G"])
+def test_a_bad_max_memory_is_a_usage_error(runner: CliRunner, size: str) -> None:
+    result = runner.invoke(app, ["sparql", "role-skills", "--max-memory", size])
+    assert result.exit_code == 2
+    assert "is not a size such as 512M or 1G" in result.stderr

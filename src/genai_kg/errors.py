@@ -19,6 +19,18 @@ class DataError(GenaiKgError):
         super().__init__("\n".join([head, *self.problems]))
 
 
+class OutputError(GenaiKgError, OSError):
+    """A file could not be written (full disk, no permission, no such folder); still an OSError."""
+
+    def __init__(self, path: object, cause: OSError) -> None:
+        reason = (cause.strerror or str(cause)).lower()
+        super().__init__(cause.errno, f"{reason} while writing {str(path)!r}")
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
 class NotFoundError(GenaiKgError):
     """A name (role, skill, course, query ...) does not resolve."""
 

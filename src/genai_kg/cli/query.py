@@ -57,6 +57,13 @@ def sparql(
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="At most this many rows (a note says if cut).")
     ] = 10_000,
+    max_memory: Annotated[
+        str,
+        typer.Option(
+            "--max-memory",
+            help="Stop a query once genai-kg holds more memory than this (e.g. 512M, 2G).",
+        ),
+    ] = "1G",
     endpoint: Annotated[
         str | None,
         typer.Option(
@@ -70,6 +77,7 @@ def sparql(
     from genai_kg.query.results import format_result
     from genai_kg.query.sparql import bind_params, load_query, run_query
 
+    cap = _size(max_memory)
     named = load_query(query, sys.stdin.read() if query == "-" else None)
     bindings = bind_params(named, _params(param))
     if endpoint is not None:
@@ -87,6 +95,10 @@ def sparql(
             limit=limit,
             timeout=timeout,
             on_timeout=lambda: _leave(f"the query did not finish within {timeout:g} s (--timeout)"),
+            max_memory=cap,
+            on_memory=lambda: _leave(
+                f"the query needed more than {max_memory} of memory (--max-memory); it was stopped"
+            ),
         )
         _note_missing_imports(named.needs, graph_store)
     typer.echo(format_result(result, fmt.value))
@@ -181,6 +193,21 @@ def push(
     triples = to_oxigraph(built.graph)
     status = push_graph(endpoint, graph, (f"{t} .\n".encode() for t in triples), timeout=timeout)
     typer.echo(f"pushed {len(triples):,} triples to <{graph}> at {endpoint} (HTTP {status})")
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _size(text: str) -> int:
+    """Read a size such as ``512M`` or ``1G`` (bytes when bare); a usage error otherwise."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*", text.upper())
+    if not match or float(match[1]) <= 0:
+        raise typer.BadParameter(
+            f"{text!r} is not a size such as 512M or 1G", param_hint="--max-memory"
+        )
+    return int(float(match[1]) * _UNITS[match[2]])
 
 
 def _leave(message: str) -> None:

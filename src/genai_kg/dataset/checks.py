@@ -47,6 +47,7 @@ def parse_dataset(raw: RawDataset) -> Dataset:
             table[item_id] = item
             dataset.records[(kind, item_id)] = record
     problems.extend(_check_references(raw, dataset))
+    problems.extend(_check_self_references(dataset))
     if problems:
         raise DataError(sorted(problems, key=_by_place))
     dataset.warnings.extend(_untakeable_courses(dataset))
@@ -156,6 +157,24 @@ def _check_references(raw: RawDataset, dataset: Dataset) -> Iterable[str]:
         if _broader_cycle(dataset, skill_id):
             where = record.where(("broader",))
             yield f"{where}: broader: skill {skill_id!r} is its own broader skill"
+
+
+def _check_self_references(dataset: Dataset) -> Iterable[str]:
+    """A course that requires a skill it teaches, a role that is its own next role."""
+    for course_id, record in _records_of(dataset, "courses"):
+        course = dataset.courses[course_id]
+        for index, skill in enumerate(course.requires):
+            if skill in course.teaches:
+                yield (
+                    f"{record.where(('requires', index))}: requires[{index}]: course "
+                    f"{course_id!r} requires {skill!r}, which it teaches (no learner could "
+                    "take it without already knowing what it teaches)"
+                )
+    for role_id, record in _records_of(dataset, "roles"):
+        for index, target in enumerate(dataset.roles[role_id].next):
+            if target == role_id:
+                where = record.where(("next", index))
+                yield f"{where}: next[{index}]: role {role_id!r} lists itself as its next role"
 
 
 def _records_of(dataset: Dataset, kind: str) -> Iterable[tuple[str, Record]]:

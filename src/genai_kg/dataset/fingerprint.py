@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from genai_kg.errors import DataError
 from genai_kg.paths import DATASET_FILES
 
 
@@ -18,5 +19,9 @@ def fingerprint(root: Path) -> str:
     for stem in DATASET_FILES:
         path = root / f"{stem}.yaml"
         digest.update(stem.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"\0missing")
+        try:
+            digest.update(path.read_bytes() if path.is_file() else b"\0missing")
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise DataError([f"{path}: cannot be read: {reason}"]) from None
     return digest.hexdigest()

@@ -8,6 +8,7 @@ YAML version is reported instead of guessed; quoting it makes it text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ def display_path(path: Path) -> str:
     """Return ``path`` relative to the working directory when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop on the way
         return str(path)
 
 
@@ -109,6 +110,10 @@ def load_dataset(root: str | Path) -> RawDataset:
     for stem in DATASET_FILES:
         path = root / f"{stem}.yaml"
         before = len(problems)
+        if path.is_symlink() and not path.exists():
+            problems.append(f"{display_path(path)}: {_broken_link(path)}")
+            broken.add(stem)
+            continue
         if not path.is_file():
             problems.append(f"{display_path(path)}: missing (a dataset holds {_file_list()})")
             broken.add(stem)
@@ -117,6 +122,17 @@ def load_dataset(root: str | Path) -> RawDataset:
         if any(": malformed YAML:" in problem for problem in problems[before:]):
             broken.add(stem)
     return RawDataset(root=root, records=records, problems=problems, broken=broken)
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return "is a symlink loop"
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            return "is a symlink loop"
+    return f"is a symlink to nothing ({os.readlink(path)!r})"
 
 
 def _file_list() -> str:

@@ -36,7 +36,17 @@ _ONET_ELEMENT = re.compile(r"[0-9](\.[A-Za-z0-9]+)+")  # a content-model element
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
+#: Longest id and name (or title, alias) the data may hold: a longer one is a mistake, and it
+#: would fill every table, page and message that shows it.
+MAX_ID = 80
+MAX_NAME = 200
+
+
 def _check_id(value: str) -> str:
+    if len(value) > MAX_ID:
+        raise ValueError(
+            f"id {value[:40]!r}... is {len(value):,} characters long; an id has at most {MAX_ID}"
+        )
     if not _ID.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens "
@@ -54,6 +64,14 @@ def _check_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
     return value
+
+
+def _check_name(value: str) -> str:
+    if len(value) > MAX_NAME:
+        raise ValueError(
+            f"{value[:40]!r}... is {len(value):,} characters long; a name has at most {MAX_NAME}"
+        )
+    return _check_text(value)
 
 
 def _require_text(value: Any) -> Any:
@@ -76,6 +94,7 @@ def _check_currency(value: str) -> str:
 
 Id = Annotated[str, AfterValidator(_check_id)]
 Text = Annotated[str, AfterValidator(_check_text)]
+Name = Annotated[str, AfterValidator(_check_name)]
 Url = Annotated[str, AfterValidator(_check_url)]
 Currency = Annotated[str, AfterValidator(_check_currency)]
 Amount = Annotated[float, Field(ge=0)]
@@ -151,7 +170,7 @@ class Match(_Model):
 
 class Source(_Model):
     id: Id
-    title: Text
+    title: Name
     url: Url | None = None
     publisher: Text | None = None
     date: Annotated[dt.date, Strict(False), BeforeValidator(_require_text)] | None = None
@@ -160,15 +179,15 @@ class Source(_Model):
 
 class Provider(_Model):
     id: Id
-    name: Text
+    name: Name
     kind: Annotated[ProviderKind, Strict(False)]
     url: Url | None = None
 
 
 class Skill(_Model):
     id: Id
-    name: Text
-    aliases: list[Text] = []
+    name: Name
+    aliases: list[Name] = []
     category: Id | None = None
     broader: Id | None = None
     description: Text | None = None
@@ -177,7 +196,7 @@ class Skill(_Model):
 
 class Tool(_Model):
     id: Id
-    name: Text
+    name: Name
     category: Id
     vendor: Id | None = None
     url: Url | None = None
@@ -213,8 +232,8 @@ class Salary(_Model):
 
 class Role(_Model):
     id: Id
-    name: Text
-    aliases: list[Text] = []
+    name: Name
+    aliases: list[Name] = []
     description: Text | None = None
     track: Text | None = None
     skills: RoleSkills
@@ -234,7 +253,7 @@ class Cost(_Model):
 
 class Course(_Model):
     id: Id
-    title: Text
+    title: Name
     url: Url | None = None
     platform: Id
     creators: list[Id] = []

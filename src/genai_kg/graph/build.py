@@ -22,7 +22,7 @@ from genai_kg.dataset.models import Dataset
 from genai_kg.errors import DataError
 from genai_kg.graph.export import ExportFormat, export_files
 from genai_kg.graph.rdf import build_graph
-from genai_kg.paths import DATASET_FILES, atomic_write
+from genai_kg.paths import DATASET_FILES, write_folder
 
 #: The formats ``build`` writes, besides the manifest.
 BUILD_FORMATS = (
@@ -75,8 +75,9 @@ def counts(built: Built) -> dict[str, int]:
 def write_build(built: Built, out: Path) -> dict[str, object]:
     """Write the graph's build files and ``manifest.json`` into ``out``; return the manifest.
 
-    Each file is written atomically, the manifest last, so a manifest always describes
-    complete files. The same data gives byte-identical files.
+    The set is replaced whole (``write_folder``): a kill at any instant leaves the old set
+    or the new one, each with a manifest that matches its files. The same data gives
+    byte-identical files.
     """
     from genai_kg.graph.view import to_networkx
 
@@ -94,7 +95,6 @@ def write_build(built: Built, out: Path) -> dict[str, object]:
             for name, data in sorted(files.items())
         },
     }
-    for name, data in files.items():
-        atomic_write(out / name, data)
-    atomic_write(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+    files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode()
+    write_folder(out, files)
     return manifest

@@ -44,8 +44,7 @@ A relation row naming a URI that the concept files lack is skipped, counted in `
 (``"<file> rows"``) and reported in a warning (v1.1.1: 67 rows of
 ``occupationSkillRelations.csv`` and 1 of ``broaderRelationsOccPillar.csv`` name the missing
 occupation ``a9e54177-...``). ``counts`` are rows read, skipped ones included.
-Other columns (``status``, ``modifiedDate``, ``inScheme`` ...) and the collection files are
-not imported.
+Other columns (``status``, ``modifiedDate``, ``inScheme`` ...) and collection files are not read.
 """
 
 from __future__ import annotations
@@ -57,7 +56,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from genai_kg.errors import DataError
-from genai_kg.importers import ImportResult
+from genai_kg.importers import FirstLines, ImportResult, no_rows
 from genai_kg.progress import Progress, no_progress
 
 from .esco_release import LEVELS, Release
@@ -87,6 +86,7 @@ from .esco_terms import (
     text_literal,
 )
 
+_MUST_HAVE_ROWS = ("occupations_en.csv", "skills_en.csv")  # an empty one would wipe the graph
 _MAX_LISTED = 20
 
 
@@ -168,11 +168,15 @@ class _Reader:
         texts = [(columns[c], p, multi) for c, p, multi in TEXT_COLUMNS if c in columns]
         code_at = columns.get("code")
         where = self.release.where(name)
+        seen = FirstLines()
         for line, cells in self.release.rows(name, self.progress):
             uri = cells[uri_at].strip()
             node = named_node(uri)
             if node is None:
                 problems.append(f"{where}, line {line}: conceptUri {uri!r} is not a URI")
+                continue
+            if (first := seen.repeats(uri, line)) is not None:
+                problems.append(f"{where}, line {line}: conceptUri {uri!r} repeats line {first}")
                 continue
             nodes[uri] = node
             label = cells[label_at].strip()
@@ -386,6 +390,8 @@ class _Reader:
             )
 
     def _finish(self, name: str, problems: list[str], counts: dict[str, int]) -> None:
+        if not (problems or any(counts.values())) and name in _MUST_HAVE_ROWS:
+            problems.append(no_rows(self.release.where(name), "concept", "ESCO"))
         if problems:
             shown = problems[:_MAX_LISTED]
             if len(problems) > _MAX_LISTED:

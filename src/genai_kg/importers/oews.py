@@ -29,7 +29,10 @@ Columns -> triples (``occ`` is the BLS page ``<https://www.bls.gov/oes/current/o
 
 A cell BLS did not publish ("-", "*", "**", "~" or empty) writes nothing and is counted in
 ``skipped``; so is "#", BLS's mark of a wage at or above its top code ($239,200 a year in
-2025), with a warning saying how many. Anything else that is not a number is an error.
+2025), with a warning saying how many. Anything else that is not a number is an error, and
+so are numbers no estimate can be: more than 12 digits, a wage above $10 million a year,
+percentiles out of order (p10 <= p25 <= median <= p75 <= p90), a SOC code on two rows, and
+a file with no rows at all (importing it would wipe the OEWS graph: the previous one stays).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ import pyoxigraph as ox
 from genai_kg.errors import DataError
 from genai_kg.graph.namespaces import GRAPH_BASE
 from genai_kg.graph.rdf import DCTERMS, GKG, ONET_PAGE, RDF, SCHEMA, SKOS, XSD
-from genai_kg.importers import ImportResult
+from genai_kg.importers import FirstLines, ImportResult, no_rows
 from genai_kg.progress import Progress, no_progress
 
 OEWS_GRAPH = GRAPH_BASE + "oews"
@@ -94,6 +97,17 @@ WAGE_COLUMNS = {
 COLUMNS = ("soc_code", "occupation_name", "display_level", "employment", *WAGE_COLUMNS)
 
 _SOC_RE = re.compile(r"\d{2}-\d{4}")
+#: Bounds of a plausible estimate: BLS's top code is $239,200; no count of people or dollars
+#: it publishes has more than 12 digits.
+MAX_DIGITS = 12
+MAX_WAGE = Decimal(10_000_000)
+PERCENTILES = (
+    "annual_10th_percentile_wage",
+    "annual_25th_percentile_wage",
+    "annual_median_wage",
+    "annual_75th_percentile_wage",
+    "annual_90th_percentile_wage",
+)
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -223,6 +237,7 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
     where = {c: columns.index(c) for c in COLUMNS}
     problems: list[str] = []
     rows: list[_Row] = []
+    seen = FirstLines()
     unpublished = top_coded = 0
     for record in reader:
         line = reader.line_num
@@ -243,6 +258,9 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
         if not _SOC_RE.fullmatch(code):
             bad("soc_code", "is not a SOC code like '15-2051'")
             continue
+        if (first := seen.repeats(code, line)) is not None:
+            bad("soc_code", f"repeats the row of line {first}")
+            continue
         if cells["display_level"] not in LEVELS:
             bad("display_level", "is not a level 0-3")
             continue
@@ -258,17 +276,12 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
             if value == TOP_CODED:
                 top_coded += 1
                 continue
-            try:
-                number = Decimal(value)
-            except InvalidOperation:
-                bad(column, "is not a number")
-                continue
-            if not number.is_finite() or number < 0:
-                bad(column, "is not a number of dollars or people")
-            elif column == "employment" and number != number.to_integral_value():
-                bad(column, "is not a whole number of people")
+            why = _implausible(column, value)
+            if why:
+                bad(column, why)
             else:
-                wages[column] = number
+                wages[column] = Decimal(value)
+        _check_order(wages, bad)
         employment = wages.pop("employment", None)
         rows.append(
             _Row(
@@ -282,6 +295,8 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
         if len(rows) % PROGRESS_EVERY == 0:
             progress("OEWS", len(rows), 0)
     progress("OEWS", len(rows), len(rows))
+    if not rows and not problems:
+        problems.append(no_rows(label, "occupation", "OEWS"))
     if problems:
         extra = len(problems) - MAX_PROBLEMS
         raise DataError(
@@ -296,6 +311,32 @@ def _parse(text: str, label: str, result: ImportResult, progress: Progress) -> l
             "a year): no value was recorded for them"
         )
     return rows
+
+
+def _implausible(column: str, value: str) -> str | None:
+    """Say why ``value`` cannot be an estimate of ``column``; None if it can."""
+    if sum(char.isdigit() for char in value) > MAX_DIGITS:
+        return f"has more than {MAX_DIGITS} digits"
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return "is not a number"
+    if not number.is_finite() or number < 0:
+        return "is not a number of dollars or people"
+    if column == "employment":
+        if number != number.to_integral_value() or "e" in value.lower():
+            return "is not a whole number of people"
+    elif number > MAX_WAGE:
+        return f"is above {MAX_WAGE:,} dollars a year, no plausible wage"
+    return None
+
+
+def _check_order(wages: dict[str, Decimal], bad: Any) -> None:
+    """Report percentiles that are out of order (each at most the next one published)."""
+    published = [column for column in PERCENTILES if column in wages]
+    for lower, upper in zip(published, published[1:], strict=False):
+        if wages[lower] > wages[upper]:
+            bad(lower, f"is above {upper!r} ({wages[upper]}): percentiles out of order")
 
 
 def _decimal(value: Decimal) -> ox.Literal:

@@ -39,10 +39,9 @@ the IRI the curated roles' ``match: onet`` links to):
   every occupation is rated on all 35 skills, and the unimportant ones would double the graph.
 
 A slug is the lowercased Example with "+" spelled "plus" and "#" "sharp" (so C, C# and C++ stay
-apart) and every other run of non-alphanumerics a hyphen. Examples that differ only in
-punctuation ("Side-cutting pliers", "Side cutting pliers") share a node: the smallest spelling
-is its prefLabel, the others altLabels. Knowledge, reported titles and the reference files are
-not read.
+apart) and every other run of non-alphanumerics a hyphen. Examples that differ only in punctuation
+("Side-cutting pliers", "Side cutting pliers") share a node: the smallest spelling is its
+prefLabel, the others altLabels. Knowledge, reported titles and the reference files are not read.
 
 >>> from genai_kg.importers.onet_terms import slug
 >>> slug("C++"), slug("C#"), slug("Microsoft Power BI")
@@ -60,7 +59,7 @@ import pyoxigraph as ox
 
 from genai_kg.errors import DataError
 from genai_kg.graph.rdf import ONET_ELEMENT_PAGE
-from genai_kg.importers import ImportResult
+from genai_kg.importers import FirstLines, ImportResult, no_rows
 from genai_kg.progress import Progress, no_progress
 
 from .onet_release import (
@@ -101,8 +100,7 @@ from .onet_terms import (
 #: Importance ratings (scale 1-5) at or above this become ``gkg:importantSkill`` links.
 IMPORTANCE_THRESHOLD = Decimal("3.0")
 PROGRESS_EVERY = 5_000
-#: Problems listed in one DataError before the rest are only counted.
-MAX_PROBLEMS = 50
+MAX_PROBLEMS = 50  # problems listed in one DataError; the rest are only counted
 
 
 def read_onet(path: Path, progress: Progress = no_progress) -> ImportResult:
@@ -201,11 +199,15 @@ class _Reader:
         return False
 
     def _occupations(self) -> Iterator[Triple]:
+        seen = FirstLines()
         for line, (code, title, description) in self._rows(
             OCCUPATION_DATA, CODE, "Title", "Description"
         ):
             if not CODE_RE.fullmatch(code):
                 self._problem(OCCUPATION_DATA, line, CODE, f"bad O*NET-SOC code {code!r}")
+                continue
+            if (first := seen.repeats(code, line)) is not None:
+                self._problem(OCCUPATION_DATA, line, CODE, f"{code!r} repeats line {first}")
                 continue
             if not title:
                 self._problem(OCCUPATION_DATA, line, "Title", "empty")
@@ -218,6 +220,8 @@ class _Reader:
             yield occ, CATEGORY, ox.Literal(code[:7])
             if description:
                 yield occ, DESCRIPTION, text_literal(description)
+        if not seen and not self.problems:
+            raise DataError([no_rows(self.tables[OCCUPATION_DATA].label, "occupation", "O*NET")])
 
     def _job_zones(self) -> Iterator[Triple]:
         for line, (code, zone) in self._rows(JOB_ZONES, CODE, "Job Zone"):

@@ -7,6 +7,7 @@ naming the endpoint and the cause.
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -15,10 +16,58 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from genai_kg.errors import EndpointError, QueryError
-from genai_kg.query.check import check_query, where_offset
+from genai_kg.query.check import check_query
 from genai_kg.query.sparql import QueryResult
 
 USER_AGENT = "genai-kg (+https://w3id.org/genai-kg)"
+
+
+# SPARQL's lexical tokens, enough to find where a query's WHERE group opens. This places the
+# VALUES block of remote parameters and decides nothing about safety: the bound text is checked
+# by the parser again before it is sent. Comments and strings are skipped; order matters (a
+# prefixed name before a word, a language tag before a word).
+_TOKEN = re.compile(
+    r"(?P<skip>#[^\n\r]*"
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*")'
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<pname>(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%.]|\\[_~.\-!$&'()*+,;=/?#@%])*)"
+    r"|(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<word>[A-Za-z_]\w*)"
+    r"|(?P<other>\S)",
+    re.DOTALL,
+)
+
+
+def where_offset(text: str) -> int | None:
+    """Return the offset just inside the query's WHERE group (its first ``{``), if found.
+
+    >>> text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    >>> text[where_offset(text):]
+    ' ?s ?p ?o }'
+    """
+    found = [
+        (match.lastgroup, match.group(), match.start())
+        for match in _TOKEN.finditer(text)
+        if match.lastgroup != "skip"
+    ]
+    start = 0
+    for index, (kind, value, _) in enumerate(found):
+        if kind == "word" and value.upper() == "WHERE":
+            start = index
+            break
+        if kind == "word" and value.upper() == "CONSTRUCT":
+            start = -1  # the first group is the template: only WHERE says where the pattern is
+    if start < 0:
+        return None
+    for kind, value, offset in found[start:]:
+        if kind == "other" and value == "{":
+            return offset + 1
+    return None
 
 
 def values_clause(bindings: Mapping[str, Any]) -> str:
@@ -122,8 +171,9 @@ def query_endpoint(
     import pyoxigraph as ox
 
     _check_url(endpoint)
-    check_query(text, graphs=None)
-    body = bind_remote(text, bindings or {}).encode("utf-8")
+    text = check_query(text, graphs=None)
+    # The bound text is what is sent, so it is what the check must read.
+    body = check_query(bind_remote(text, bindings or {}), graphs=None).encode("utf-8")
     request = urllib.request.Request(
         endpoint,
         data=body,

@@ -16,6 +16,7 @@ updates, and ``FROM`` only for graphs in the store.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import re
 import threading
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_kg.errors import NotFoundError, QueryError, QueryTimeout
+from genai_kg.graph.namespaces import PREFIX_IRIS
 from genai_kg.paths import bundled
 from genai_kg.query.check import check_query
 
@@ -196,6 +198,8 @@ def run_query(
     on_timeout: Callable[[], None] | None = None,
     default_graphs: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
+    max_memory: int | None = None,
+    on_memory: Callable[[], None] | None = None,
 ) -> QueryResult:
     """Run a checked query on a pyoxigraph store; the default graph is the union of all graphs.
 
@@ -213,12 +217,17 @@ def run_query(
       while it evaluates, so the wait is honoured) and ``QueryTimeout`` is raised at the
       deadline; the overrunning worker is abandoned and a fresh one takes the next query.
 
+    ``max_memory`` (bytes of the process's resident memory) is watched by the same watchdog,
+    which calls ``on_memory`` (it must not return either) once the process holds more: a
+    query such as ORDER BY over a cartesian product would otherwise grow until the system
+    kills something.
+
     Raises:
         QueryError: a syntax error (with line and column), a refused query, or the timeout.
     """
     import pyoxigraph as ox
 
-    _check_once(text, store)
+    text = _check_once(text, store)  # what runs is the text the check read
     variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
     dataset: dict[str, Any] = {"use_default_graph_as_union": True}
     if default_graphs is not None or named_graphs is not None:
@@ -226,7 +235,9 @@ def run_query(
 
     def evaluate() -> QueryResult:
         try:
-            answer = store.query(text, substitutions=variables, **dataset)
+            answer = store.query(
+                text, prefixes=PREFIX_IRIS, substitutions=variables, **dataset
+            )
             return _collect(ox, answer, limit)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
@@ -239,7 +250,7 @@ def run_query(
     if timeout is None:
         return evaluate()
     if on_timeout is not None:
-        with _WATCHDOG.armed(timeout, on_timeout):
+        with _WATCHDOG.armed(timeout, on_timeout, max_memory, on_memory):
             return evaluate()
     return _WORKER.run(evaluate, timeout)
 
@@ -263,19 +274,20 @@ def _dataset(
     }
 
 
-def _check_once(text: str, store: Any) -> None:
+def _check_once(text: str, store: Any) -> str:
     """``check_query``, remembering texts that passed against the same set of graphs."""
     graphs = frozenset(graph.value for graph in store.named_graphs())
     key = (text, graphs)
-    if key in _CHECKED:
-        return
-    check_query(text, graphs)
-    if len(_CHECKED) > 1024:
-        _CHECKED.clear()
-    _CHECKED.add(key)
+    checked = _CHECKED.get(key)
+    if checked is None:
+        checked = check_query(text, graphs)
+        if len(_CHECKED) > 1024:
+            _CHECKED.clear()
+        _CHECKED[key] = checked
+    return checked
 
 
-_CHECKED: set[tuple[str, frozenset[str]]] = set()
+_CHECKED: dict[tuple[str, frozenset[str]], str] = {}
 
 
 class _Worker:
@@ -318,6 +330,10 @@ class _Worker:
 _WORKER = _Worker()
 
 
+#: A watched query: its deadline and what to call then; its memory cap and what to call then.
+_Job = tuple[float, Callable[[], None], tuple[int, Callable[[], None]] | None]
+
+
 class _Watchdog:
     """A daemon thread that calls a job's callback once its deadline has passed.
 
@@ -328,15 +344,22 @@ class _Watchdog:
     TICK = 0.05
 
     def __init__(self) -> None:
-        self.job: tuple[float, Callable[[], None]] | None = None
+        self.job: _Job | None = None
         self.thread: threading.Thread | None = None
 
     @contextlib.contextmanager
-    def armed(self, timeout: float, callback: Callable[[], None]) -> Iterator[None]:
+    def armed(
+        self,
+        timeout: float,
+        callback: Callable[[], None],
+        max_memory: int | None = None,
+        on_memory: Callable[[], None] | None = None,
+    ) -> Iterator[None]:
         if self.thread is None:
             self.thread = threading.Thread(target=self._watch, daemon=True)
             self.thread.start()
-        self.job = (time.monotonic() + timeout, callback)
+        memory = (max_memory, on_memory) if max_memory and on_memory else None
+        self.job = (time.monotonic() + timeout, callback, memory)
         try:
             yield
         finally:
@@ -346,9 +369,26 @@ class _Watchdog:
         while True:
             time.sleep(self.TICK)
             job = self.job
-            if job is not None and time.monotonic() >= job[0]:
+            if job is None:
+                continue
+            deadline, callback, memory = job
+            if time.monotonic() >= deadline:
                 self.job = None
-                job[1]()
+                callback()
+            elif memory is not None and resident_memory() > memory[0]:
+                self.job = None
+                memory[1]()
+
+
+def resident_memory() -> int:
+    """Return the bytes of memory this process holds now (Linux), else its peak so far."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 _WATCHDOG = _Watchdog()
