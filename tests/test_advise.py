@@ -43,9 +43,10 @@ import pytest
 from genai_kg.errors import NoPlanError, NotFoundError
 from genai_kg.graph.build import Built, build_dataset
 from genai_kg.paths import bundled
-from genai_kg.plan.advise import Request, next_roles, plan_between, skill_gap
+from genai_kg.plan.advise import Request, plan_between, skill_gap
 from genai_kg.plan.catalog import Catalog, catalog_from_dataset
 from genai_kg.plan.problem import Measure
+from genai_kg.plan.ranking import next_roles
 
 TINY = Path(__file__).parent / "data" / "tiny"
 ML_OPS_GAP = ["docker", "machine-learning", "model-deployment", "python"]

@@ -219,8 +219,8 @@ def next_(
     store: StoreOption = None,
 ) -> None:
     """Roles reachable from ROLE, ranked by their optimal plan, with the salary change."""
-    from genai_kg.plan.advise import next_roles
     from genai_kg.plan.problem import Measure
+    from genai_kg.plan.ranking import next_roles
 
     catalog = _catalog(data, store)
     request = _request(

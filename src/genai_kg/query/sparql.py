@@ -15,21 +15,17 @@ updates, and ``FROM`` only for graphs in the store.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import queue
 import re
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genai_kg.errors import NotFoundError, QueryError, QueryTimeout
+from genai_kg.errors import NotFoundError, QueryError
 from genai_kg.graph.namespaces import PREFIX_IRIS
 from genai_kg.paths import bundled
 from genai_kg.query.check import check_query
+from genai_kg.query.deadline import WATCHDOG, WORKER
 
 ENTITY_TYPES = ("role", "skill", "tool", "course", "provider", "source")
 VALUE_TYPES = ("iri", "string", "integer", "decimal")
@@ -235,9 +231,7 @@ def run_query(
 
     def evaluate() -> QueryResult:
         try:
-            answer = store.query(
-                text, prefixes=PREFIX_IRIS, substitutions=variables, **dataset
-            )
+            answer = store.query(text, prefixes=PREFIX_IRIS, substitutions=variables, **dataset)
             return _collect(ox, answer, limit)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
@@ -250,9 +244,9 @@ def run_query(
     if timeout is None:
         return evaluate()
     if on_timeout is not None:
-        with _WATCHDOG.armed(timeout, on_timeout, max_memory, on_memory):
+        with WATCHDOG.armed(timeout, on_timeout, max_memory, on_memory):
             return evaluate()
-    return _WORKER.run(evaluate, timeout)
+    return WORKER.run(evaluate, timeout)
 
 
 def _dataset(
@@ -288,110 +282,6 @@ def _check_once(text: str, store: Any) -> str:
 
 
 _CHECKED: dict[tuple[str, frozenset[str]], str] = {}
-
-
-class _Worker:
-    """One daemon thread that runs queries in turn; replaced when a query overruns."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.jobs: queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]] | None = None
-
-    def _start(self) -> queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]]:
-        jobs: queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]] = queue.SimpleQueue()
-        threading.Thread(target=self._serve, args=(jobs,), daemon=True).start()
-        return jobs
-
-    @staticmethod
-    def _serve(jobs: queue.SimpleQueue[tuple[Any, dict[str, Any], threading.Event]]) -> None:
-        while True:
-            function, outcome, done = jobs.get()
-            try:
-                outcome["result"] = function()
-            except BaseException as exc:  # noqa: BLE001 -- handed back to the caller's thread
-                outcome["error"] = exc
-            done.set()
-
-    def run(self, function: Any, timeout: float) -> Any:
-        outcome: dict[str, Any] = {}
-        done = threading.Event()
-        with self.lock:  # one query at a time per worker: callers queue here, not behind a hung one
-            if self.jobs is None:
-                self.jobs = self._start()
-            self.jobs.put((function, outcome, done))
-            if not done.wait(timeout):
-                self.jobs = None  # abandon the busy thread; the next query gets a fresh one
-                raise QueryTimeout(f"the query did not finish within {timeout:g} s (--timeout)")
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["result"]
-
-
-_WORKER = _Worker()
-
-
-#: A watched query: its deadline and what to call then; its memory cap and what to call then.
-_Job = tuple[float, Callable[[], None], tuple[int, Callable[[], None]] | None]
-
-
-class _Watchdog:
-    """A daemon thread that calls a job's callback once its deadline has passed.
-
-    Arming and disarming only set an attribute, so a query pays no thread hand-off; the
-    thread looks every ``TICK`` seconds, which bounds how late a timeout can fire.
-    """
-
-    TICK = 0.05
-
-    def __init__(self) -> None:
-        self.job: _Job | None = None
-        self.thread: threading.Thread | None = None
-
-    @contextlib.contextmanager
-    def armed(
-        self,
-        timeout: float,
-        callback: Callable[[], None],
-        max_memory: int | None = None,
-        on_memory: Callable[[], None] | None = None,
-    ) -> Iterator[None]:
-        if self.thread is None:
-            self.thread = threading.Thread(target=self._watch, daemon=True)
-            self.thread.start()
-        memory = (max_memory, on_memory) if max_memory and on_memory else None
-        self.job = (time.monotonic() + timeout, callback, memory)
-        try:
-            yield
-        finally:
-            self.job = None
-
-    def _watch(self) -> None:
-        while True:
-            time.sleep(self.TICK)
-            job = self.job
-            if job is None:
-                continue
-            deadline, callback, memory = job
-            if time.monotonic() >= deadline:
-                self.job = None
-                callback()
-            elif memory is not None and resident_memory() > memory[0]:
-                self.job = None
-                memory[1]()
-
-
-def resident_memory() -> int:
-    """Return the bytes of memory this process holds now (Linux), else its peak so far."""
-    try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-_WATCHDOG = _Watchdog()
 
 
 def _collect(ox: Any, answer: Any, limit: int | None) -> QueryResult:
