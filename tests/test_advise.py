@@ -33,6 +33,7 @@ still needs python), ml-intro.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from pathlib import Path
@@ -67,14 +68,18 @@ def ids(answer: dict[str, Any]) -> list[str]:
 
 
 def check_plan(catalog: Catalog, plan: dict[str, Any], start: set[str], goal: set[str]) -> None:
-    """The plan is takeable in its order, reaches the goal, and each ``fills`` is right."""
-    held = set(start)
-    gap = goal - start
+    """The plan is takeable in its order, reaches the goal, and each ``fills`` is right.
+
+    A skill held counts for every skill above it in ``broader`` (SPEC), taught ones too.
+    """
+    held = set(catalog.with_broader(start))
+    gap = goal - held
     for course in plan["courses"]:
         entry = catalog.courses[course["id"]]
+        teaches = catalog.with_broader(entry.teaches)
         assert set(entry.requires) <= held, f"{entry.id} taken before {set(entry.requires) - held}"
-        assert course["fills"] == sorted((set(entry.teaches) & gap) - held), entry.id
-        held |= set(entry.teaches)
+        assert course["fills"] == sorted((teaches & gap) - held), entry.id
+        held |= teaches
     assert goal <= held
     courses = [catalog.courses[course["id"]] for course in plan["courses"]]
     assert plan["totals"]["courses"] == len(courses)
@@ -289,7 +294,7 @@ def relevant_courses(catalog: Catalog, start: set[str], gap: set[str]) -> list[s
     while todo:
         skill = todo.pop()
         for course in catalog.courses.values():
-            if skill in course.teaches and course.id not in relevant:
+            if skill in catalog.with_broader(course.teaches) and course.id not in relevant:
                 relevant.add(course.id)
                 for required in set(course.requires) - start - need:
                     need.add(required)
@@ -299,14 +304,14 @@ def relevant_courses(catalog: Catalog, start: set[str], gap: set[str]) -> list[s
 
 def reaches(catalog: Catalog, chosen: tuple[str, ...], start: set[str], goal: set[str]) -> bool:
     """Whether the courses can all be taken in some order and reach the goal."""
-    held, left = set(start), list(chosen)
+    held, left = set(catalog.with_broader(start)), list(chosen)
     moved = True
     while moved:
         moved = False
         for course_id in list(left):
             course = catalog.courses[course_id]
             if set(course.requires) <= held:
-                held |= set(course.teaches)
+                held |= catalog.with_broader(course.teaches)
                 left.remove(course_id)
                 moved = True
     return not left and goal <= held
@@ -384,8 +389,12 @@ def test_bundled_search_and_integer_program_agree(
     from genai_kg.plan import planner
 
     monkeypatch.setattr(planner, "STATE_LIMIT", 5_000_000)  # never hand the search to the ILP
-    options = [course.option() for course in bundled_catalog.courses.values()]
-    held = set(bundled_catalog.roles[start].essential)
+    # Skills count for their broader ones (SPEC), held and taught, as plan_between reads them.
+    options = [
+        dataclasses.replace(option, teaches=bundled_catalog.with_broader(option.teaches))
+        for option in (course.option() for course in bundled_catalog.courses.values())
+    ]
+    held = set(bundled_catalog.with_broader(bundled_catalog.roles[start].essential))
     wanted = set(bundled_catalog.roles[goal].essential)
     try:
         search = planner._solve(options, held, wanted, by, 0, None, "search")
@@ -438,4 +447,51 @@ def test_salary_change_compares_one_source_with_itself(tiny_copy: Path) -> None:
     assert (by_role["ml-ops"]["salary_change"], by_role["ml-ops"]["salary_basis"]) == (
         40000,
         "fixture",
+    )
+
+
+# --- broader: "is a kind of" (SPEC) ----------------------------------------------------------
+
+
+def test_a_narrower_skill_counts_for_its_broader_one(tiny: Catalog) -> None:
+    """Deep learning is a kind of machine learning: --have deep-learning covers the goal's ML."""
+    plain = plan_between(tiny, Request("analyst", "ml-ops"))
+    assert "machine-learning" in plain["gap"]
+    lifted = plan_between(tiny, Request("analyst", "ml-ops", have=["deep-learning"]))
+    assert "machine-learning" not in lifted["gap"]
+    gap = skill_gap(tiny, Request("analyst", "ml-ops", have=["deep-learning"]))
+    assert "machine-learning" in gap["have"]
+    # ... and for a prerequisite: dl-course requires machine-learning, which deep-learning gives.
+    assert tiny.with_broader({"deep-learning"}) == {"deep-learning", "machine-learning"}
+
+
+def test_a_course_teaching_a_narrower_skill_fills_the_broader_goal(tiny_copy: Path) -> None:
+    roles = tiny_copy / "roles.yaml"
+    roles.write_text(
+        roles.read_text().replace(
+            "essential: [python, machine-learning, docker, model-deployment]",
+            "essential: [python, machine-learning, deep-learning, docker, model-deployment]",
+        )
+    )
+    catalog = catalog_from_dataset(build_dataset(tiny_copy, shacl=False).dataset, "x")
+    answer = plan_between(catalog, Request("analyst", "ml-ops"))
+    fills = {skill for course in answer["courses"] for skill in course["fills"]}
+    assert {"machine-learning", "deep-learning"} <= fills
+
+
+def test_have_takes_comma_separated_names(tiny: Catalog) -> None:
+    one = plan_between(tiny, Request("analyst", "ml-ops", have=["Python", "Docker"]))
+    both = plan_between(tiny, Request("analyst", "ml-ops", have=["Python, containers"]))
+    assert one["gap"] == both["gap"]
+    assert "python" not in both["gap"] and "docker" not in both["gap"]
+
+
+def test_bundled_broader_links_read_as_is_a_kind_of(bundled_catalog: Catalog) -> None:
+    """Topic groupings are not kinds: a prompt engineer does not count as knowing deep learning."""
+    assert "deep-learning" not in bundled_catalog.with_broader({"prompt-engineering"})
+    assert "machine-learning" not in bundled_catalog.with_broader({"model-evaluation"})
+    assert "ux-design" not in bundled_catalog.with_broader({"user-research"})
+    assert "programming" in bundled_catalog.with_broader({"python"})
+    assert "large-language-models" in bundled_catalog.with_broader(
+        {"retrieval-augmented-generation"}
     )

@@ -78,14 +78,27 @@ def check_answer(answer: dict[str, Any]) -> None:
 
 
 def check_takeable(built: Built, plan: dict[str, Any], start: set[str], gap: set[str]) -> None:
-    """Each course's requires are held at its turn; ``fills`` = gap skills it adds first."""
-    held = set(start)
+    """Each course's requires are held at its turn; ``fills`` = gap skills it adds first.
+
+    A skill counts for every skill above it in ``broader`` (SPEC), held or taught.
+    """
+    skills = built.dataset.skills
+
+    def lifted(ids: Any) -> set[str]:
+        found = set(ids)
+        for skill in list(found):
+            while skills[skill].broader is not None:
+                skill = skills[skill].broader
+                found.add(skill)
+        return found
+
+    held = lifted(start)
     for course in plan["courses"]:
         entry = built.dataset.courses[course["id"]]
         assert set(entry.requires) <= held, course["id"]
         assert course["teaches"] == sorted(entry.teaches)
-        assert course["fills"] == sorted((set(entry.teaches) & gap) - held), course["id"]
-        held |= set(entry.teaches)
+        assert course["fills"] == sorted((lifted(entry.teaches) & gap) - held), course["id"]
+        held |= lifted(entry.teaches)
     assert gap <= held
 
 
@@ -431,7 +444,8 @@ def test_store_rebuilds_itself_when_the_data_changes(
 #   control, scripting; hours unknown, so the totals are unknown) and the GitHub Actions module
 #   for automation: 5 courses;
 # * by hours (89 courses with unknown hours left out): short lessons replace the ML zoomcamp
-#   (Docker, Kubernetes, cloud, shell, git, ML): 9 courses, 149.89 h;
+#   (Kubernetes, which counts as containerisation too, cloud, shell, git, deep learning, which
+#   counts as machine learning): 8 courses, 148.48 h;
 # * by cost (49 left out: cost unknown, or a monthly price on a course of unknown hours):
 #   all free, so ties break on courses, then hours: the by-courses plan.
 # Order: the takeable course with the smallest id first.
@@ -455,15 +469,14 @@ GOLDEN = {
         [
             ("carpentries-dc-shell-genomics", 4, 0),
             ("carpentries-dc-cloud-genomics", 1, 0),
+            ("carpentries-kubernetes-introduction", 1, 0),
             ("github-skills-resolve-merge-conflicts", 0.5, 0),
+            ("gtn-introduction-to-deep-learning", 1, 0),
             ("gtn-introduction-to-python", 5, 0),
-            ("gtn-regression-in-machine-learning", 2, 0),
-            ("microsoft-learn-github-actions-cd", 0.98, 0),
-            ("microsoft-learn-intro-to-docker-containers", 0.53, 0),
             ("datatalks-mlops-zoomcamp", 135, 0),
-            ("microsoft-learn-intro-to-kubernetes", 0.88, 0),
+            ("microsoft-learn-github-actions-cd", 0.98, 0),
         ],
-        {"courses": 9, "hours": pytest.approx(149.89), "cost": 0},
+        {"courses": 8, "hours": pytest.approx(148.48), "cost": 0},
         89,
     ),
     "cost": (

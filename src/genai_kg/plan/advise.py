@@ -16,7 +16,7 @@ from genai_kg.dataset.resolve import resolve
 from genai_kg.errors import NoPlanError, NotFoundError
 from genai_kg.plan.catalog import LEVELS, Catalog, CourseEntry
 from genai_kg.plan.planner import pareto_plans, plan_path
-from genai_kg.plan.problem import Measure, Plan, PlanResult, priced, schedule
+from genai_kg.plan.problem import CourseOption, Measure, Plan, PlanResult, priced, schedule
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,23 @@ def start_skills(catalog: Catalog, start: str, request: Request) -> dict[str, li
     done = [resolve_course(catalog, name) for name in request.done]
     return {
         "role": sorted(catalog.roles[start].essential),
-        "have": sorted({resolve_skill(catalog, name) for name in request.have}),
-        "profile": sorted({resolve_skill(catalog, name) for name in request.profile_have}),
+        "have": sorted({resolve_skill(catalog, name) for name in _names(request.have)}),
+        "profile": sorted({resolve_skill(catalog, name) for name in _names(request.profile_have)}),
         "done": sorted(set(done)),
         "done_skills": sorted({s for course in done for s in catalog.courses[course].teaches}),
     }
 
 
+def _names(names: Iterable[str]) -> list[str]:
+    """Split comma-separated names (``--have "Python, SQL"``); empty parts are dropped."""
+    return [part.strip() for name in names for part in name.split(",") if part.strip()]
+
+
 def _skills(catalog: Catalog, start: str, goal: str, request: Request) -> tuple[set[str], set[str]]:
+    """The skills held (with every broader skill they count as) and the goal's skills."""
     sources = start_skills(catalog, start, request)
     held = {skill for key in ("role", "have", "profile", "done_skills") for skill in sources[key]}
+    held = set(catalog.with_broader(held))
     wanted = set(catalog.roles[goal].essential)
     if request.with_optional:
         wanted.update(catalog.roles[goal].optional)
@@ -89,7 +96,7 @@ def skill_gap(catalog: Catalog, request: Request) -> dict[str, Any]:
     """Return the ``gap`` answer: goal skills held, missing, and the missing ones taught."""
     start, goal = resolve_role(catalog, request.start), resolve_role(catalog, request.goal)
     held, wanted = _skills(catalog, start, goal, request)
-    taught = {skill for course in catalog.courses.values() for skill in course.teaches}
+    taught = catalog.with_broader(s for course in catalog.courses.values() for s in course.teaches)
     missing = sorted(wanted - held)
     return {
         "from": start,
@@ -198,7 +205,18 @@ def goal_skills(catalog: Catalog, goal: str, request: Request) -> set[str]:
 def _question(catalog: Catalog, request: Request) -> tuple[str, str, set[str], list[Any]]:
     start, goal = resolve_role(catalog, request.start), resolve_role(catalog, request.goal)
     held, _ = _skills(catalog, start, goal, request)
-    return start, goal, held, [course.option() for course in usable_courses(catalog, request)]
+    return (
+        start,
+        goal,
+        held,
+        [_lifted(catalog, course) for course in usable_courses(catalog, request)],
+    )
+
+
+def _lifted(catalog: Catalog, course: CourseEntry) -> CourseOption:
+    """The planner's view of a course: what it teaches, with every broader skill that counts."""
+    option = course.option()
+    return replace(option, teaches=catalog.with_broader(option.teaches))
 
 
 @contextmanager

@@ -8,6 +8,7 @@ its cold-start budget. ``store.open_catalog`` builds it once per dataset and cac
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from genai_kg.paths import atomic_write
 from genai_kg.plan.problem import CourseOption
 from genai_kg.store.database import store_dir
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 LEVELS = ("beginner", "intermediate", "advanced")
 
 
@@ -73,6 +74,24 @@ class Catalog:
     skill_aliases: dict[str, list[str]]
     providers: dict[str, str]
     courses: dict[str, CourseEntry]
+    #: skill id -> the skill it is a kind of (``broader`` in skills.yaml).
+    broader: dict[str, str] = field(default_factory=dict)
+
+    def with_broader(self, skills: Iterable[str]) -> frozenset[str]:
+        """Return ``skills`` and every skill above them in ``broader``: holding Python counts
+        as holding Computer programming (SPEC).
+
+        >>> catalog = Catalog("x", {}, {}, {}, {}, {}, broader={"python": "programming"})
+        >>> sorted(catalog.with_broader({"python", "sql"}))
+        ['programming', 'python', 'sql']
+        """
+        held = set(skills)
+        for skill in list(held):
+            above = self.broader.get(skill)
+            while above is not None and above not in held:  # broader has no cycles (checked)
+                held.add(above)
+                above = self.broader.get(above)
+        return frozenset(held)
 
     def names(self, kind: str) -> dict[str, list[str]]:
         """Return ``{id: [name, *aliases]}`` for "roles", "skills" or "courses"."""
@@ -93,6 +112,7 @@ class Catalog:
             "skill_aliases": self.skill_aliases,
             "providers": self.providers,
             "courses": [asdict(course) for course in self.courses.values()],
+            "broader": self.broader,
         }
         return json.dumps(payload, ensure_ascii=False, sort_keys=True)
 
@@ -108,6 +128,7 @@ class Catalog:
             skill_aliases=payload["skill_aliases"],
             providers=payload["providers"],
             courses={entry["id"]: CourseEntry(**entry) for entry in payload["courses"]},
+            broader=payload["broader"],
         )
 
 
@@ -156,6 +177,7 @@ def catalog_from_dataset(dataset: Any, fingerprint: str) -> Catalog:
         skill_aliases={s.id: list(s.aliases) for s in dataset.skills.values() if s.aliases},
         providers={provider.id: provider.name for provider in dataset.providers.values()},
         courses=courses,
+        broader={s.id: s.broader for s in dataset.skills.values() if s.broader},
     )
 
 
