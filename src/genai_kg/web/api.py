@@ -27,7 +27,9 @@ class PrettyJSON(JSONResponse):
         return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def answer_json(compute: Callable[[], dict[str, Any]], headers: dict[str, str] | None = None) -> Response:
+def answer_json(
+    compute: Callable[[], dict[str, Any]], headers: dict[str, str] | None = None
+) -> Response:
     """Return ``compute()`` as JSON, or its error as ``{"error": ...}`` with its status."""
     try:
         return PrettyJSON(compute(), headers=headers)

@@ -88,7 +88,15 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(hours=hours, cost=cost, target=target)
-    env.globals.update(total=total, hours=hours, cost=cost, levels=LEVELS, measures=MEASURES, units=UNITS)
+    env.globals.update(
+        total=total,
+        hours=hours,
+        cost=cost,
+        money=money,
+        levels=LEVELS,
+        measures=MEASURES,
+        units=UNITS,
+    )
     return env
 
 
