@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -332,3 +334,18 @@ def test_names_with_markup_and_quotes_render_as_text(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(&#39;role&#39;)&lt;/script&gt; &#34;quoted&#34;" in pages[1].text
     assert pages[5].status_code == 404
     assert "no role is called '<script>alert(1)</script>'" in text_of(pages[5].text)
+
+
+def test_path_does_not_import_the_web_stack(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from genai_kg.cli import app\n"
+        f"sys.argv = ['genai-kg', 'path', 'analyst', 'ml-ops', '--data', {str(TINY)!r},"
+        f" '--store', {str(tmp_path)!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'starlette', 'jinja2', 'uvicorn'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
