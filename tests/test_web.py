@@ -349,3 +349,27 @@ def test_path_does_not_import_the_web_stack(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_graph_api_is_the_capped_neighbourhood(client: TestClient) -> None:
+    graph = client.get("/api/graph/role/mlops-engineer").json()
+    ids = [node["id"] for node in graph["nodes"]]
+    assert ids[0] == "role:mlops-engineer" and graph["nodes"][0]["centre"]
+    assert len(ids) == min(graph["total"], graph["cap"]) and len(ids) == len(set(ids))
+    assert all(edge["source"] in ids and edge["target"] in ids for edge in graph["edges"])
+    role = client.get("/api/show", params={"name": "mlops-engineer"}).json()
+    essential = {text.rsplit("(", 1)[1].rstrip(")") for text in role["links"]["essential skill"]}
+    assert essential <= set(ids)  # one link away comes first
+    assert client.get("/api/graph/planet/earth").status_code == 404
+    assert "did you mean" in client.get("/api/graph/skill/pythn").json()["error"]
+
+
+def test_graph_page_loads_its_scripts_from_the_package(client: TestClient) -> None:
+    response = client.get("/graph/skill/python")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "script-src 'self' 'unsafe" not in policy
+    scripts = re.findall(r'<script src="([^"]+)"></script>', response.text)
+    assert scripts == ["/static/vendor/cytoscape/cytoscape.min.js", "/static/graph.js"]
+    assert all(client.get(script).status_code == 200 for script in scripts)
+    assert re.search(r"<script>", response.text) is None

@@ -208,3 +208,74 @@ def test_phone_width_has_no_sideways_scroll(browser: Any, base: str) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide
     finally:
         context.close()
+
+
+def test_graph_view_draws_the_neighbourhood(watched: Watched, base: str, shots: Path) -> None:
+    page = watched.page
+    page.goto(f"{base}role/mlops-engineer")
+    page.get_by_role("link", name="Graph view").click()
+    page.wait_for_load_state()
+    status = page.get_by_role("status")
+    sync_api.expect(status).to_contain_text("drawn", timeout=15_000)
+    graph = api(base, "/api/graph/role/mlops-engineer", {})
+    assert f"{len(graph['nodes'])} nodes and {len(graph['edges'])} links drawn" in (
+        status.inner_text()
+    )
+    assert len(graph["nodes"]) > 10
+    assert page.locator("#graph canvas").count() > 0  # Cytoscape drew on its canvas
+    page.screenshot(path=str(shots / "graph.png"), full_page=True)
+
+
+CONTROLS = ["search-q", "from", "to", "by", "have", "provider", "max_level", "free",
+            "with_optional", "alternatives"]  # fmt: skip
+
+
+def test_keyboard_reaches_every_control(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(f"{base}plan?{urllib.parse.urlencode(PLAN)}")
+    reached: list[str] = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                "() => { const e = document.activeElement;"
+                " return e.id || (e.tagName + ':' + e.textContent.trim()); }"
+            )
+        )
+    missing = [control for control in CONTROLS if control not in reached]
+    assert missing == []
+    assert "BUTTON:Show the plan" in reached and "BUTTON:Search" in reached
+    assert reached.index("from") < reached.index("to") < reached.index("BUTTON:Show the plan")
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("", id="home"),
+        pytest.param(f"plan?{urllib.parse.urlencode(PLAN)}", id="plan"),
+        pytest.param("plan?from=Data+Analystt&to=MLOps+Engineer", id="misspelt"),
+        pytest.param("next?from=Data+Analyst", id="next"),
+        pytest.param("role/mlops-engineer", id="role"),
+        pytest.param("course/mlops-zoomcamp", id="course"),
+        pytest.param("graph/role/mlops-engineer", id="graph"),
+        pytest.param("search?q=python", id="search"),
+    ],
+)
+def test_no_serious_accessibility_violation(browser: Any, base: str, path: str) -> None:
+    # axe is injected as a script of the test, so this context alone may bypass the CSP.
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(base + path)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run()).violations.map(v => ({id: v.id, impact: v.impact,"
+            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        )
+    finally:
+        context.close()
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []

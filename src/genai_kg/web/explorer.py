@@ -111,6 +111,16 @@ class Explorer:
             _, entity_id = resolve(dataset_names(built.dataset, [table]), entity_id)
         return describe(built, table, entity_id, self._view)
 
+    def graph(self, table: str, entity_id: str) -> dict[str, Any]:
+        """Return the graph view's nodes and edges around one entity (``web.graphview``)."""
+        from genai_kg.web.graphview import neighbourhood
+
+        description = self.describe(table, entity_id)
+        segment = next(seg for seg, name in KINDS.items() if name == table)
+        return neighbourhood(self._view, segment, description["id"]) | {
+            "label": description["label"]
+        }
+
     def search(self, text: str, limit: int = 50) -> list[dict[str, str]]:
         """Return the entities whose id, name or an alias contains ``text`` (any case)."""
         from genai_kg.dataset.resolve import dataset_names

@@ -37,6 +37,9 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+#: Cytoscape.js sets style attributes on the elements it adds, which a strict style-src
+#: blocks; the graph page alone allows inline styles (scripts stay 'self' only).
+GRAPH_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -104,7 +107,7 @@ def page_routes(explorer: Explorer) -> list[BaseRoute]:
     """Return every route of the explorer: the pages, the downloads, ``/api/...``, ``/static``."""
     env = _environment()
 
-    def render(name: str, status: int = 200, **context: Any) -> Response:
+    def render(name: str, status: int = 200, csp: str = CSP, **context: Any) -> Response:
         catalog = explorer.catalog()
         roles = sorted(catalog.roles.values(), key=lambda role: role.name.casefold())
         common = {
@@ -117,7 +120,8 @@ def page_routes(explorer: Explorer) -> list[BaseRoute]:
             "later_options": supported_options(),
         }
         html = env.get_template(name).render(**common, **context)
-        return HTMLResponse(html, status, headers=SECURITY_HEADERS)
+        headers = SECURITY_HEADERS | {"Content-Security-Policy": csp}
+        return HTMLResponse(html, status, headers=headers)
 
     def plan(request: Request) -> Response:
         params = request.query_params
@@ -190,6 +194,22 @@ def page_routes(explorer: Explorer) -> list[BaseRoute]:
             return RedirectResponse(f"/{segment}/{description['id']}", 307)
         return render("entity.html", segment=segment, entity=description)
 
+    def graph(request: Request) -> Response:
+        segment, entity_id = request.path_params["kind"], request.path_params["id"]
+        if segment not in KINDS:
+            return render("entity.html", 404, error=f"no kind of entity {segment!r}")
+        try:
+            answer = explorer.graph(KINDS[segment], entity_id)
+        except GenaiKgError as exc:
+            return render("entity.html", status_of(exc), error=str(exc), segment=segment)
+        return render("graph.html", csp=GRAPH_CSP, segment=segment, graph=answer)
+
+    def graph_json(request: Request) -> Response:
+        segment, entity_id = request.path_params["kind"], request.path_params["id"]
+        if segment not in KINDS:
+            return answer_json(lambda: _no_kind(segment))
+        return answer_json(lambda: explorer.graph(KINDS[segment], entity_id))
+
     def search(request: Request) -> Response:
         text = request.query_params.get("q", "")
         return render("search.html", q=text, hits=explorer.search(text))
@@ -202,10 +222,18 @@ def page_routes(explorer: Explorer) -> list[BaseRoute]:
         Route("/gap", gap),
         Route("/next", next_),
         Route("/search", search),
+        Route("/graph/{kind:str}/{id:str}", graph),
+        Route("/api/graph/{kind:str}/{id:str}", graph_json),
         *(Route(f"/{segment}/{{id:str}}", entity) for segment in KINDS),
         *api_routes(explorer),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+
+
+def _no_kind(segment: str) -> dict[str, Any]:
+    from genai_kg.errors import NotFoundError
+
+    raise NotFoundError(f"no kind of entity {segment!r} (one of {', '.join(KINDS)})")
 
 
 def _form(params: Mapping[str, Any]) -> dict[str, Any]:
