@@ -373,3 +373,19 @@ def test_graph_page_loads_its_scripts_from_the_package(client: TestClient) -> No
     assert scripts == ["/static/vendor/cytoscape/cytoscape.min.js", "/static/graph.js"]
     assert all(client.get(script).status_code == 200 for script in scripts)
     assert re.search(r"<script>", response.text) is None
+
+
+def test_kept_answers_follow_the_data(tmp_path: Path) -> None:
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    explorer = Explorer(data, tmp_path / "store")
+    params = {"from": "analyst", "to": "prompter"}
+    first = explorer.plan(params)
+    first["courses"].clear()  # a caller changing its copy changes no later answer
+    assert explorer.plan(params)["courses"][0]["hours"] is None
+    courses = (data / "courses.yaml").read_text(encoding="utf-8")
+    (data / "courses.yaml").write_text(
+        courses.replace("  title: Prompting 101\n", "  title: Prompting 101\n  hours: 3\n"),
+        encoding="utf-8",
+    )
+    assert explorer.plan(params)["courses"][0]["hours"] == 3

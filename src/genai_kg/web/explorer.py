@@ -7,8 +7,10 @@ it is. The catalog and the built dataset are reloaded when the data's fingerprin
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,9 @@ MEASURES = tuple(measure.value for measure in Measure)
 #: Options of ``path`` the planner may not have yet; passed on only where ``Request`` has them.
 LATER_OPTIONS = {"hours_per_week": float, "max_hours": float, "max_cost": float}
 TRUE = {"1", "true", "on", "yes"}
+#: Answers kept per server: a plan is a shared link, opened again and again; each costs the
+#: planner tens of milliseconds (``next`` hundreds), a kept one a copy.
+CACHED_ANSWERS = 512
 
 
 class BadRequest(GenaiKgError):
@@ -49,6 +54,9 @@ class Explorer:
     _built: Any = field(default=None, repr=False)
     _built_key: str = field(default="", repr=False)
     _view: Any = field(default=None, repr=False)
+    _answers: OrderedDict[tuple[str, str, str], dict[str, Any]] = field(
+        default_factory=OrderedDict, repr=False
+    )
 
     def catalog(self) -> Catalog:
         """Return the planner's catalog, rebuilt when the data changed."""
@@ -77,7 +85,7 @@ class Explorer:
 
     def plan(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Return the ``path --format json`` object for the query parameters of ``/plan``."""
-        return plan_between(self.catalog(), plan_request(params))
+        return self._answer("path", plan_request(params), plan_between)
 
     def gap(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Return the ``gap --format json`` object."""
@@ -87,7 +95,25 @@ class Explorer:
         """Return the ``next --format json`` object for ``from`` (and ``by``, ``have``)."""
         start = _required(params, "from")
         request = plan_request({**_plain(params), "from": start, "to": start})
-        return next_roles(self.catalog(), request)
+        return self._answer("next", request, next_roles)
+
+    def _answer(
+        self, command: str, request: Request, compute: Callable[[Catalog, Request], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """``compute(catalog, request)``, kept for the same data and request (errors are not)."""
+        catalog = self.catalog()
+        key = (catalog.fingerprint, command, repr(request))
+        with self._lock:
+            kept = self._answers.get(key)
+            if kept is not None:
+                self._answers.move_to_end(key)
+                return copy.deepcopy(kept)
+        answer = compute(catalog, request)
+        with self._lock:
+            self._answers[key] = copy.deepcopy(answer)
+            while len(self._answers) > CACHED_ANSWERS:
+                self._answers.popitem(last=False)
+        return answer
 
     def show(self, name: str) -> dict[str, Any]:
         """Return the ``show --format json`` object for an id, name or alias of any kind."""
