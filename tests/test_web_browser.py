@@ -262,6 +262,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
         pytest.param("course/mlops-zoomcamp", id="course"),
         pytest.param("graph/role/mlops-engineer", id="graph"),
         pytest.param("search?q=python", id="search"),
+        pytest.param("query?name=role-skills", id="query"),
     ],
 )
 def test_no_serious_accessibility_violation(browser: Any, base: str, path: str) -> None:
@@ -279,3 +280,18 @@ def test_no_serious_accessibility_violation(browser: Any, base: str, path: str) 
         context.close()
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_named_query_runs_and_downloads_csv(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="SPARQL").click()
+    page.get_by_label("Named query", exact=True).select_option("role-skills")
+    page.get_by_role("button", name="Run the named query").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("cell", name="Automation", exact=True).first.is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "role,importance,skill_id,skill_name,category"
+    assert "Automation" in text

@@ -30,7 +30,9 @@ from genai_kg.web.explorer import (
     status_of,
     supported_options,
 )
+from genai_kg.web.pool import WorkerPool
 from genai_kg.web.salary import salary_chart
+from genai_kg.web.sparql_page import query_routes
 
 STATIC = Path(__file__).parent / "static"
 CSP = (
@@ -103,8 +105,11 @@ def _environment() -> Environment:
     return env
 
 
-def page_routes(explorer: Explorer) -> list[BaseRoute]:
-    """Return every route of the explorer: the pages, the downloads, ``/api/...``, ``/static``."""
+def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[BaseRoute]:
+    """Return every route of the explorer: the pages, the downloads, ``/api/...``, ``/static``.
+
+    ``pool`` runs the queries of ``/query`` (the SPARQL page); without it that page says so.
+    """
     env = _environment()
 
     def render(name: str, status: int = 200, csp: str = CSP, **context: Any) -> Response:
@@ -226,6 +231,7 @@ def page_routes(explorer: Explorer) -> list[BaseRoute]:
         Route("/api/graph/{kind:str}/{id:str}", graph_json),
         *(Route(f"/{segment}/{{id:str}}", entity) for segment in KINDS),
         *api_routes(explorer),
+        *query_routes(render, pool),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

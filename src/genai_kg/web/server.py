@@ -112,16 +112,16 @@ def serve(sock: socket.socket, settings: ServerSettings, announce: Callable[[str
     ``url`` is the server's root (``http://127.0.0.1:7878/``): the explorer, when
     ``settings.data_dir`` is given, with the SPARQL endpoint at ``sparql`` below it.
     """
-    routes: list[Any] = []
-    if settings.data_dir is not None:
-        from genai_kg.web.explorer import Explorer
-        from genai_kg.web.pages import page_routes
-
-        explorer = Explorer(settings.data_dir, settings.store)
-        explorer.warm()
-        routes = page_routes(explorer)
     pool = WorkerPool(settings.store_path, settings.workers, settings.timeout, settings.max_rows)
     try:
+        routes: list[Any] = []
+        if settings.data_dir is not None:
+            from genai_kg.web.explorer import Explorer
+            from genai_kg.web.pages import page_routes
+
+            explorer = Explorer(settings.data_dir, settings.store)
+            explorer.warm()
+            routes = page_routes(explorer, pool)
         protocol = type(
             "HttpProtocol", (_HeaderDeadline,), {"request_timeout": settings.request_timeout}
         )
