@@ -389,3 +389,44 @@ def test_kept_answers_follow_the_data(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert explorer.plan(params)["courses"][0]["hours"] == 3
+
+
+def test_plan_page_shows_pace_enables_and_untaught_when_the_planner_gives_them(
+    tmp_path: Path,
+) -> None:
+    """The keys of the planner with pace and partial plans light up; absent, nothing shows."""
+    from genai_kg.web.pages import _environment
+
+    explorer = Explorer(TINY, tmp_path / "store")
+    answer = explorer.plan({"from": "analyst", "to": "ml-ops"})
+    first, second = answer["courses"]
+    first |= {"weeks": {"start": 0, "end": 1, "at_least": False}, "enables": [second["id"]]}
+    second |= {"weeks": None, "enables": []}
+    answer |= {"untaught": ["deep-learning"], "hours_per_week": 10, "left_out_because": "hours"}
+    answer["totals"] |= {"weeks": None, "weeks_known": 1}
+    catalog = explorer.catalog()
+    html = (
+        _environment()
+        .get_template("plan.html")
+        .render(
+            roles=list(catalog.roles.values()),
+            providers=list(catalog.providers.items()),
+            provider_names=catalog.providers,
+            skill_names=catalog.skills,
+            role_names={rid: role.name for rid, role in catalog.roles.items()},
+            course_titles={cid: course.title for cid, course in catalog.courses.items()},
+            later_options=[],
+            form={"from": "analyst", "to": "ml-ops", "provider": []},
+            answer=answer,
+            gap=explorer.gap({"from": "analyst", "to": "ml-ops"}),
+            salaries={},
+            chart=None,
+            query="",
+            proof="",
+        )
+    )
+    seen = text_of(html)
+    assert "weeks 0–1" in seen and "unknown" in seen
+    assert f"(needed for {second['title']})" in seen
+    assert "A partial plan: no usable course teaches Deep learning" in seen
+    assert "At 10 hours a week: at least 1 weeks (0 unknown)" in seen

@@ -17,7 +17,7 @@ from typing import Any
 
 from genai_kg.dataset.fingerprint import fingerprint
 from genai_kg.errors import GenaiKgError, NotFoundError
-from genai_kg.plan.advise import Request, next_roles, plan_between, skill_gap
+from genai_kg.plan.advise import Request, plan_between, skill_gap
 from genai_kg.plan.catalog import LEVELS, Catalog, open_catalog
 from genai_kg.plan.problem import Measure
 
@@ -95,7 +95,7 @@ class Explorer:
         """Return the ``next --format json`` object for ``from`` (and ``by``, ``have``)."""
         start = _required(params, "from")
         request = plan_request({**_plain(params), "from": start, "to": start})
-        return self._answer("next", request, next_roles)
+        return self._answer("next", request, _next_roles())
 
     def _answer(
         self, command: str, request: Request, compute: Callable[[Catalog, Request], dict[str, Any]]
@@ -165,6 +165,21 @@ class Explorer:
                     )
         found.sort(key=lambda hit: (hit["matched"].casefold() != key, hit["name"].casefold()))
         return found[:limit]
+
+
+def _next_roles() -> Callable[[Catalog, Request], dict[str, Any]]:
+    """``next_roles``, wherever this version of the planner keeps it (``advise``, then
+    ``ranking`` from issue 13 on), so that the explorer runs on either."""
+    import importlib
+
+    for module in ("genai_kg.plan.ranking", "genai_kg.plan.advise"):
+        try:
+            found = getattr(importlib.import_module(module), "next_roles", None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    raise ImportError("genai_kg.plan has no next_roles")
 
 
 def plan_request(params: Mapping[str, Any]) -> Request:

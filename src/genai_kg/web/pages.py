@@ -75,6 +75,11 @@ def total(value: float | None, known: float, unknown: int, show: Callable[..., s
     return f"at least {show(known)} ({unknown} unknown)"
 
 
+def weeks_total(value: float) -> str:
+    """Weeks as a plan total: ``weeks_total(3.5)`` -> ``'3.5 weeks'``."""
+    return f"{value:g} weeks"
+
+
 def target(text: str) -> dict[str, str | None]:
     """Split ``describe``'s "Label (kind:id)" into a label and the page it links to."""
     match = _TARGET.match(text)
@@ -98,6 +103,7 @@ def _environment() -> Environment:
         hours=hours,
         cost=cost,
         money=money,
+        weeks_total=weeks_total,
         levels=LEVELS,
         measures=MEASURES,
         units=UNITS,
