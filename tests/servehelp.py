@@ -47,10 +47,12 @@ class Server:
     log: list[str]
 
 
-def start_server(tmp: Path, *extra: str) -> Server:
+def start_server(tmp: Path, *extra: str, data: Path | None = TINY) -> Server:
+    """Start ``genai-kg serve`` on a free port of 127.0.0.1 (``data`` None: the bundled data)."""
     process = subprocess.Popen(
         [genai_kg_program(), "serve", "--host", "127.0.0.1", "--port", "0"]
-        + ["--data", str(TINY), "--store", str(tmp / "store")]
+        + (["--data", str(data)] if data is not None else [])
+        + ["--store", str(tmp / "store")]
         + ["--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2"]
         + ["--request-timeout", str(REQUEST_TIMEOUT), *extra],
         stdin=subprocess.DEVNULL,

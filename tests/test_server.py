@@ -335,7 +335,7 @@ def test_service_and_from_are_400_and_nothing_connects(
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     [
-        pytest.param("GET", "/", 404, id="root"),
+        pytest.param("GET", "/no-such-page", 404, id="unknown-page"),
         pytest.param("GET", "/sparql/../etc/passwd", 404, id="dot-dot"),
         pytest.param("GET", "/store", 404, id="store"),
         pytest.param("POST", "/update", 404, id="post-update"),

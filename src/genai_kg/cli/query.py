@@ -135,7 +135,7 @@ def serve(
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint at /sparql (GET and POST)."""
+    """Serve the web explorer at / and a read-only SPARQL 1.1 endpoint at /sparql."""
     from genai_kg.store.database import open_store, store_dir
     from genai_kg.web.app import ServerSettings
     from genai_kg.web.server import bind
@@ -145,6 +145,8 @@ def serve(
     open_store(data_dir, store)  # refresh the store before the workers open it read-only
     settings = ServerSettings(
         store_path=store_dir(data_dir, store) / "oxigraph",
+        data_dir=data_dir,
+        store=store,
         timeout=timeout,
         max_rows=max_rows,
         workers=workers,
@@ -159,7 +161,10 @@ def serve(
         raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc}") from None
 
     def announce(url: str) -> None:
-        typer.echo(f"genai-kg: SPARQL endpoint at {url} (Ctrl-C stops)", err=True)
+        typer.echo(
+            f"genai-kg: web explorer at {url} , SPARQL endpoint at {url}sparql (Ctrl-C stops)",
+            err=True,
+        )
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the server is stopped
         serve_app(sock, settings, announce)

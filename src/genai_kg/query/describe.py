@@ -42,9 +42,14 @@ def list_rows(dataset: Dataset, table: str) -> tuple[list[str], list[list[Any]]]
     return headers, rows
 
 
-def describe(built: Built, kind: str, entity_id: str) -> dict[str, Any]:
-    """Return one entity's values and its links out and in, grouped by relation."""
-    view = to_networkx(built.graph)
+def describe(built: Built, kind: str, entity_id: str, view: Any = None) -> dict[str, Any]:
+    """Return one entity's values and its links out and in, grouped by relation.
+
+    ``view`` is ``to_networkx(built.graph)`` when the caller keeps one (the web explorer
+    does, for many calls); without it, it is made here.
+    """
+    if view is None:
+        view = to_networkx(built.graph)
     name = node_name(kind.removesuffix("s"), entity_id)
     attributes = dict(view.nodes[name])
     links: dict[str, list[str]] = {}

@@ -35,6 +35,9 @@ class ServerSettings:
     """What ``serve`` was told: the store, the limits per query, and the HTTP limits."""
 
     store_path: Path
+    #: The dataset folder and store folder the explorer answers from (None: no explorer).
+    data_dir: Path | None = None
+    store: Path | None = None
     timeout: float = 10.0
     max_rows: int = 10_000
     workers: int = 2
@@ -82,7 +85,8 @@ def make_app(
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         if status == 404:
-            return _error(404, "genai-kg: the SPARQL endpoint is at /sparql")
+            return _error(404, "genai-kg: no page here (the explorer is at /, the SPARQL endpoint "
+                          "at /sparql)")  # fmt: skip
         if status == 405:
             allow = getattr(exc, "headers", None) or {"Allow": ALLOW}
             return _error(405, f"{request.method} is not allowed here (only {allow['Allow']})",

@@ -107,14 +107,26 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(sock: socket.socket, settings: ServerSettings, announce: Callable[[str], None]) -> None:
-    """Start the workers, call ``announce(url)``, serve on ``sock`` until Ctrl-C or SIGTERM."""
+    """Start the workers, call ``announce(url)``, serve on ``sock`` until Ctrl-C or SIGTERM.
+
+    ``url`` is the server's root (``http://127.0.0.1:7878/``): the explorer, when
+    ``settings.data_dir`` is given, with the SPARQL endpoint at ``sparql`` below it.
+    """
     pool = WorkerPool(settings.store_path, settings.workers, settings.timeout, settings.max_rows)
     try:
+        routes: list[Any] = []
+        if settings.data_dir is not None:
+            from genai_kg.web.explorer import Explorer
+            from genai_kg.web.pages import page_routes
+
+            explorer = Explorer(settings.data_dir, settings.store)
+            explorer.warm()
+            routes = page_routes(explorer, pool)
         protocol = type(
             "HttpProtocol", (_HeaderDeadline,), {"request_timeout": settings.request_timeout}
         )
         config = uvicorn.Config(
-            make_app(settings, pool),
+            make_app(settings, pool, routes),
             http=protocol,
             loop="asyncio",
             lifespan="off",
@@ -128,7 +140,7 @@ def serve(sock: socket.socket, settings: ServerSettings, announce: Callable[[str
         )
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
-        announce(f"http://{shown}:{port}/sparql")
+        announce(f"http://{shown}:{port}/")
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         pool.close()

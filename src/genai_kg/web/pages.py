@@ -1,0 +1,271 @@
+"""The explorer's HTML pages: views of the objects ``web.explorer`` answers with.
+
+Jinja2 escapes every value (autoescape on); no page has inline script, and every response
+carries a Content-Security-Policy that allows scripts, styles and images from this server
+only, so a name with ``<script>`` in it is text and nothing else can run or load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from genai_kg.errors import GenaiKgError
+from genai_kg.plan.catalog import LEVELS
+from genai_kg.render import money
+from genai_kg.web.api import answer_json, api_routes
+from genai_kg.web.explorer import (
+    KINDS,
+    MEASURES,
+    Explorer,
+    status_of,
+    supported_options,
+)
+from genai_kg.web.pool import WorkerPool
+from genai_kg.web.salary import salary_chart
+from genai_kg.web.sparql_page import query_routes
+
+STATIC = Path(__file__).parent / "static"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+#: Cytoscape.js sets style attributes on the elements it adds, which a strict style-src
+#: blocks; the graph page alone allows inline styles (scripts stay 'self' only).
+GRAPH_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+UNITS = {"courses": "courses", "hours": "hours", "cost": "dollars"}
+#: "Python (skill:python)": a link target as ``describe`` names it.
+_TARGET = re.compile(r"^(?P<label>.*) \((?P<kind>[a-z]+):(?P<id>[^()]+)\)$")
+
+
+def hours(value: float | None) -> str:
+    """Hours as a page shows them: ``hours(12.5)`` -> ``'12.5 h'``; None -> ``'unknown'``."""
+    return "unknown" if value is None else f"{value:g} h"
+
+
+def cost(value: float | None, currency: str | None = "USD") -> str:
+    """A price as a page shows it: ``cost(0)`` -> ``'free'``; None -> ``'unknown'``.
+
+    >>> cost(49), cost(0), cost(None), cost(30, "EUR")
+    ('$49', 'free', 'unknown', 'EUR 30')
+    """
+    if value is None:
+        return "unknown"
+    return "free" if value == 0 else money(value, currency or "USD")
+
+
+def total(value: float | None, known: float, unknown: int, show: Callable[..., str]) -> str:
+    """A plan total: the sum, or "at least" the known part and how many are unknown."""
+    if unknown == 0 and value is not None:
+        return show(value)
+    return f"at least {show(known)} ({unknown} unknown)"
+
+
+def weeks_total(value: float) -> str:
+    """Weeks as a plan total: ``weeks_total(3.5)`` -> ``'3.5 weeks'``."""
+    return f"{value:g} weeks"
+
+
+def target(text: str) -> dict[str, str | None]:
+    """Split ``describe``'s "Label (kind:id)" into a label and the page it links to."""
+    match = _TARGET.match(text)
+    if match is None:
+        return {"label": text, "href": None}
+    kind, entity_id = match["kind"], match["id"]
+    href = f"/{kind}/{entity_id}" if kind in KINDS else None
+    return {"label": match["label"], "href": href}
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("genai_kg.web", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(hours=hours, cost=cost, target=target)
+    env.globals.update(
+        total=total,
+        hours=hours,
+        cost=cost,
+        money=money,
+        weeks_total=weeks_total,
+        levels=LEVELS,
+        measures=MEASURES,
+        units=UNITS,
+    )
+    return env
+
+
+def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[BaseRoute]:
+    """Return every route of the explorer: the pages, the downloads, ``/api/...``, ``/static``.
+
+    ``pool`` runs the queries of ``/query`` (the SPARQL page); without it that page says so.
+    """
+    env = _environment()
+
+    def render(name: str, status: int = 200, csp: str = CSP, **context: Any) -> Response:
+        catalog = explorer.catalog()
+        roles = sorted(catalog.roles.values(), key=lambda role: role.name.casefold())
+        common = {
+            "roles": roles,
+            "providers": sorted(catalog.providers.items(), key=lambda item: item[1].casefold()),
+            "provider_names": catalog.providers,
+            "skill_names": catalog.skills,
+            "role_names": {role.id: role.name for role in roles},
+            "course_titles": {cid: course.title for cid, course in catalog.courses.items()},
+            "later_options": supported_options(),
+        }
+        html = env.get_template(name).render(**common, **context)
+        headers = SECURITY_HEADERS | {"Content-Security-Policy": csp}
+        return HTMLResponse(html, status, headers=headers)
+
+    def plan(request: Request) -> Response:
+        params = request.query_params
+        form = _form(params)
+        if not (form["from"] and form["to"]):
+            return render("plan.html", form=form)
+        try:
+            answer = explorer.plan(params)
+            gap = explorer.gap(params)
+        except GenaiKgError as exc:
+            return render("plan.html", status_of(exc), form=form, error=str(exc))
+        salaries = {
+            role: explorer.describe("roles", role).get("salary", [])
+            for role in (answer["from"], answer["to"])
+        }
+        query = urlencode(list(params.multi_items()))
+        return render(
+            "plan.html",
+            form=form,
+            answer=answer,
+            gap=gap,
+            salaries=salaries,
+            chart=salary_chart(salaries),
+            query=query,
+            proof=_proof(answer),
+        )
+
+    def plan_json(request: Request) -> Response:
+        filename = {"Content-Disposition": 'attachment; filename="plan.json"'}
+        return answer_json(lambda: explorer.plan(request.query_params), filename)
+
+    def plan_mermaid(request: Request) -> Response:
+        from genai_kg.plan.text import plan_mermaid as mermaid
+
+        try:
+            text = mermaid(explorer.catalog(), explorer.plan(request.query_params))
+        except GenaiKgError as exc:
+            return PlainTextResponse(f"Error: {exc}\n", status_of(exc))
+        filename = {"Content-Disposition": 'attachment; filename="plan.mmd"'}
+        return PlainTextResponse(text + "\n", headers=filename)
+
+    def gap(request: Request) -> Response:
+        form = _form(request.query_params)
+        if not (form["from"] and form["to"]):
+            return render("gap.html", form=form)
+        try:
+            answer = explorer.gap(request.query_params)
+        except GenaiKgError as exc:
+            return render("gap.html", status_of(exc), form=form, error=str(exc))
+        return render("gap.html", form=form, gap=answer, query=urlencode(form))
+
+    def next_(request: Request) -> Response:
+        form = _form(request.query_params)
+        if not form["from"]:
+            return render("next.html", form=form)
+        try:
+            answer = explorer.next(request.query_params)
+        except GenaiKgError as exc:
+            return render("next.html", status_of(exc), form=form, error=str(exc))
+        return render("next.html", form=form, answer=answer)
+
+    def entity(request: Request) -> Response:
+        segment, entity_id = request.url.path.split("/")[1], request.path_params["id"]
+        table = KINDS[segment]
+        try:
+            description = explorer.describe(table, entity_id)
+        except GenaiKgError as exc:
+            return render("entity.html", status_of(exc), error=str(exc), segment=segment)
+        if description["id"] != entity_id:  # a name or alias: send to the page's own URL
+            return RedirectResponse(f"/{segment}/{description['id']}", 307)
+        return render("entity.html", segment=segment, entity=description)
+
+    def graph(request: Request) -> Response:
+        segment, entity_id = request.path_params["kind"], request.path_params["id"]
+        if segment not in KINDS:
+            return render("entity.html", 404, error=f"no kind of entity {segment!r}")
+        try:
+            answer = explorer.graph(KINDS[segment], entity_id)
+        except GenaiKgError as exc:
+            return render("entity.html", status_of(exc), error=str(exc), segment=segment)
+        return render("graph.html", csp=GRAPH_CSP, segment=segment, graph=answer)
+
+    def graph_json(request: Request) -> Response:
+        segment, entity_id = request.path_params["kind"], request.path_params["id"]
+        if segment not in KINDS:
+            return answer_json(lambda: _no_kind(segment))
+        return answer_json(lambda: explorer.graph(KINDS[segment], entity_id))
+
+    def search(request: Request) -> Response:
+        text = request.query_params.get("q", "")
+        return render("search.html", q=text, hits=explorer.search(text))
+
+    return [
+        Route("/", plan),
+        Route("/plan", plan),
+        Route("/plan.json", plan_json),
+        Route("/plan.mmd", plan_mermaid),
+        Route("/gap", gap),
+        Route("/next", next_),
+        Route("/search", search),
+        Route("/graph/{kind:str}/{id:str}", graph),
+        Route("/api/graph/{kind:str}/{id:str}", graph_json),
+        *(Route(f"/{segment}/{{id:str}}", entity) for segment in KINDS),
+        *api_routes(explorer),
+        *query_routes(render, pool),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def _no_kind(segment: str) -> dict[str, Any]:
+    from genai_kg.errors import NotFoundError
+
+    raise NotFoundError(f"no kind of entity {segment!r} (one of {', '.join(KINDS)})")
+
+
+def _form(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The values to put back in the form: what the visitor asked, as they wrote it."""
+    getlist = getattr(params, "getlist", lambda key: [params[key]] if key in params else [])
+    form: dict[str, Any] = {
+        key: (params.get(key) or "").strip()
+        for key in ("from", "to", "by", "max_level", "have", "alternatives", *supported_options())
+    }
+    form["provider"] = [value for value in getlist("provider") if value]
+    form["free"] = (params.get("free") or "") not in ("", "0", "false")
+    form["with_optional"] = (params.get("with_optional") or "") not in ("", "0", "false")
+    return form
+
+
+def _proof(answer: dict[str, Any]) -> str:
+    unit = UNITS[answer["by"]]
+    if answer["optimal"]:
+        return f"Optimal: no plan with fewer {unit} exists."
+    return (
+        f"Not proven optimal (the solver's time limit): no plan can have fewer than "
+        f"{answer['bound']:g} {unit}."
+    )
