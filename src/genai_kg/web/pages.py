@@ -69,15 +69,22 @@ def cost(value: float | None, currency: str | None = "USD") -> str:
 
 
 def total(value: float | None, known: float, unknown: int, show: Callable[..., str]) -> str:
-    """A plan total: the sum, or "at least" the known part and how many are unknown."""
+    """A plan total: the sum; or the known part and how many courses lack the value.
+
+    >>> total(None, 0, 2, hours), total(None, 12, 1, hours), total(5, 5, 0, hours)
+    ('unknown (for 2 courses)', 'at least 12 h (unknown for 1 course)', '5 h')
+    """
     if unknown == 0 and value is not None:
         return show(value)
-    return f"at least {show(known)} ({unknown} unknown)"
+    lacking = f"for {unknown} course{'' if unknown == 1 else 's'}"
+    if not known:
+        return f"unknown ({lacking})"
+    return f"at least {show(known)} (unknown {lacking})"
 
 
 def weeks_total(value: float) -> str:
-    """Weeks as a plan total: ``weeks_total(3.5)`` -> ``'3.5 weeks'``."""
-    return f"{value:g} weeks"
+    """Weeks as a plan total: ``weeks_total(3.5)`` -> ``'3.5 weeks'``; 1 -> ``'1 week'``."""
+    return f"{value:g} week{'' if value == 1 else 's'}"
 
 
 def target(text: str) -> dict[str, str | None]:
