@@ -235,7 +235,10 @@ def _dump(triples: Graph) -> str:
 
 
 def test_golden_graph() -> None:
-    """The tiny dataset's graph equals tests/data/tiny-golden.ttl (checked by hand)."""
+    """The tiny dataset's graph equals tests/data/tiny-golden.ttl (checked by hand).
+
+    Roles, skills, providers and courses carry their schema.org class too (SPEC).
+    """
     built = build_dataset(TINY).graph
     golden = Graph().parse(GOLDEN, format="turtle")
     if not isomorphic(built, golden):
@@ -284,3 +287,15 @@ def test_or_more_subscription_and_no_region(tiny_copy: Path) -> None:
     # a band without or_more carries no gkg:orMore at all
     analyst = URIRef(f"{entity_iri('role', 'analyst')}#salary-1")
     assert not list(g.objects(analyst, GKG.orMore))
+
+
+def test_instances_carry_their_schema_org_class(g: Graph) -> None:
+    """Tools that read schema.org without inference find every role, skill, provider, course."""
+    for kind, schema_class in (
+        ("role", SCHEMA.Occupation),
+        ("skill", SCHEMA.DefinedTerm),
+        ("provider", SCHEMA.Organization),
+        ("course", SCHEMA.Course),
+    ):
+        typed = set(g.subjects(RDF.type, GKG[kind.capitalize()]))
+        assert typed and typed == set(g.subjects(RDF.type, schema_class)), kind

@@ -48,6 +48,14 @@ CLASSES = {
     "source": GKG.Source,
 }
 KINDS = tuple(CLASSES)
+#: The schema.org class each kind also carries (SPEC), so that tools reading schema.org without
+#: inference find roles, skills, providers and courses.
+SCHEMA_CLASSES = {
+    "role": SCHEMA.Occupation,
+    "skill": SCHEMA.DefinedTerm,
+    "provider": SCHEMA.Organization,
+    "course": SCHEMA.Course,
+}
 
 
 def entity_iri(kind: str, entity_id: str) -> URIRef:
@@ -131,6 +139,8 @@ def _url(value: str) -> Literal:
 def _add_entity(graph: Graph, kind: str, entity_id: str, label: str) -> URIRef:
     node = entity_iri(kind, entity_id)
     graph.add((node, RDF.type, CLASSES[kind]))
+    if kind in SCHEMA_CLASSES:
+        graph.add((node, RDF.type, SCHEMA_CLASSES[kind]))
     graph.add((node, SKOS.prefLabel, _text(label)))
     graph.add((node, GKG.id, Literal(entity_id)))
     return node
