@@ -248,7 +248,7 @@ class _NodeReader:
     def __init__(self, record: Record, problems: list[str], booleans: bool = False) -> None:
         self.record = record
         self.problems = problems
-        self.booleans = booleans  # read true/false as booleans (the data has no boolean field)
+        self.booleans = booleans  # leave other YAML 1.1 booleans (yes, off) to the caller
         self.count = 0
         self.path: set[int] = set()  # ids of the nodes being read: a repeat is a loop
 
@@ -306,11 +306,11 @@ class _NodeReader:
         tag = node.tag.rsplit(":", 1)[-1]
         if tag == "null" or text == "":
             return None
-        if tag == "bool" and self.booleans:  # the caller checks for true/false
-            return text == "true" if text in ("true", "false") else text
         if tag == "bool":
             if text in ("true", "false"):  # the spellings YAML 1.1 and 1.2 agree on
                 return text == "true"
+            if self.booleans:  # the caller reports "yes", "off" ... in its own words
+                return text
             self.problem(
                 loc,
                 f"{text!r} reads as a boolean in YAML 1.1 only; write true or false, "

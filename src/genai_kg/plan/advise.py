@@ -85,11 +85,7 @@ def _skills(catalog: Catalog, start: str, goal: str, request: Request) -> tuple[
     """The skills held (with every broader skill they count as) and the goal's skills."""
     sources = start_skills(catalog, start, request)
     held = {skill for key in ("role", "have", "profile", "done_skills") for skill in sources[key]}
-    held = set(catalog.with_broader(held))
-    wanted = set(catalog.roles[goal].essential)
-    if request.with_optional:
-        wanted.update(catalog.roles[goal].optional)
-    return held, wanted
+    return set(catalog.with_broader(held)), goal_skills(catalog, goal, request)
 
 
 def skill_gap(catalog: Catalog, request: Request) -> dict[str, Any]:
@@ -151,10 +147,7 @@ def plan_between(catalog: Catalog, request: Request) -> dict[str, Any]:
             goal_skills(catalog, goal, request),
             by=request.by,
             alternatives=request.alternatives,
-            time_limit=request.time_limit,
-            max_hours=request.max_hours,
-            max_cost=request.max_cost,
-            hours_per_week=request.hours_per_week,
+            **_limits(request),
         )
     answer = _answer(catalog, request, start, goal, held, result)
     if request.alternatives:
@@ -173,13 +166,7 @@ def pareto_between(catalog: Catalog, request: Request) -> list[dict[str, Any]]:
     start, goal, held, options = _question(catalog, request)
     with _explained(catalog, request, start, goal):
         frontier = pareto_plans(
-            options,
-            held,
-            goal_skills(catalog, goal, request),
-            time_limit=request.time_limit,
-            max_hours=request.max_hours,
-            max_cost=request.max_cost,
-            hours_per_week=request.hours_per_week,
+            options, held, goal_skills(catalog, goal, request), **_limits(request)
         )
     results = list(frontier.plans)
     if not frontier.complete:
@@ -193,6 +180,16 @@ def pareto_between(catalog: Catalog, request: Request) -> list[dict[str, Any]]:
         | {"left_out_ids": sorted(left), "left_out_because": "hours or cost"}
         for result in results
     ]
+
+
+def _limits(request: Request) -> dict[str, Any]:
+    """The planner's limits a request sets: time, budgets and the pace that prices courses."""
+    return {
+        "time_limit": request.time_limit,
+        "max_hours": request.max_hours,
+        "max_cost": request.max_cost,
+        "hours_per_week": request.hours_per_week,
+    }
 
 
 def goal_skills(catalog: Catalog, goal: str, request: Request) -> set[str]:
