@@ -54,8 +54,9 @@ def atomic_write(path: Path, data: bytes) -> None:
                 stream.write(data)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_temporaries(path)
         handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp"
         )
     except OSError as exc:
         raise OutputError(path, exc) from None
@@ -71,6 +72,33 @@ def atomic_write(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise OutputError(path, exc) from None
         raise
+
+
+def _sweep_temporaries(path: Path) -> None:
+    """Remove the temporary files of earlier writes of ``path`` whose writer is dead.
+
+    A write killed before its rename leaves ``.NAME.PID-XXXX.tmp`` beside ``path`` (up to
+    100 MB for an export); the next write of the same file removes it. A temporary whose
+    process still runs is another writer's, and is left alone.
+    """
+    prefix = f".{path.name}."
+    for leftover in path.parent.iterdir():
+        name = leftover.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid = name[len(prefix) :].partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
 
 
 _STAGING = ".{}.build-"  # sibling folders of an output folder, being filled or left by a kill

@@ -62,7 +62,11 @@ def _by_place(problem: str) -> tuple[str, int]:
 
 def _describe(record: Record, exc: ValidationError) -> Iterable[str]:
     for error in exc.errors(include_url=False):
-        loc: Loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        raw = error["loc"]
+        if error["type"] == "extra_forbidden":  # the last part is the user's key, whatever it is
+            loc: Loc = (*(part for part in raw[:-1] if not _is_union_tag(part)), *raw[-1:])
+        else:
+            loc = tuple(part for part in raw if not _is_union_tag(part))
         if any(loc[: len(done)] == done for done in record.reported):
             continue  # the loader has said what is wrong with this value
         value = error.get("input")

@@ -186,6 +186,22 @@ def _switch(folder: Path, fresh: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def sweep_leftovers(folder: Path) -> None:
+    """Remove database and snapshot folders the live link does not point at.
+
+    A writer killed mid-fill leaves its half-filled ``oxigraph-<stamp>`` folder behind
+    (hundreds of MB for ESCO); the next writer, holding the lock, owns it and removes it
+    before it needs the disk space. Readers only ever open the live database, so nothing
+    removed here is in use, as with the folders ``_switch`` drops.
+    """
+    link = folder / LIVE
+    live = link.resolve() if link.is_symlink() else None
+    keep = {live, snapshot_folder(live)} if live is not None else set()
+    for old in [*folder.glob(f"{LIVE}-*"), *folder.glob(f"{SNAPSHOTS}-*")]:
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def open_writable(path: Path) -> pyoxigraph.Store:
     import pyoxigraph as ox
 
@@ -207,6 +223,7 @@ def writer_lock(folder: Path) -> Iterator[None]:
             return
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            sweep_leftovers(folder)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
