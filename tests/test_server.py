@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import threading
 import time
@@ -429,5 +430,56 @@ def test_workers_follow_the_store_to_a_new_database(tmp_path: Path) -> None:
             assert imported.returncode == 0, imported.stderr
             counts = {quad_count(server) for _ in range(6)}  # more requests than workers
             assert len(counts) == 1 and counts.pop() > before
+    finally:
+        stop_server(server.process)
+
+
+SKILLS = """\
+PREFIX gkg: <https://w3id.org/genai-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT (COUNT(?skill) AS ?n) (SAMPLE(?rust) AS ?r) WHERE {
+  ?skill a gkg:Skill .
+  OPTIONAL { ?skill skos:prefLabel ?label FILTER(STR(?label) = "Rust") BIND(?skill AS ?rust) }
+}
+"""
+
+
+def skills(server: Server) -> tuple[int, bool]:
+    """The number of skills the server knows, and whether Rust is one of them."""
+    reply = get(server, SKILLS)
+    assert reply.status == 200, reply.text
+    ((count, rust),) = json_rows(reply.body)
+    return int(count.value), rust is not None
+
+
+@pytest.mark.parametrize("how", ["edit", "build"])
+def test_serve_answers_from_the_data_as_it_is_now(tmp_path: Path, how: str) -> None:
+    """A data edit, or a `build` of it in another process, shows in every worker's answers.
+
+    The workers hold the database open read-only, which sees no later write; before the
+    refresh switched databases, they kept answering from the old curated graph.
+    """
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    server = start_server(tmp_path, data=data)
+    try:
+        count, rust = skills(server)
+        assert not rust
+        with (data / "skills.yaml").open("a") as stream:
+            stream.write("- id: rust\n  name: Rust\n  category: programming\n")
+        if how == "build":
+            built = subprocess.run(
+                [genai_kg_program(), "build", "--out", str(tmp_path / "out")]
+                + ["--data", str(data), "--store", str(tmp_path / "store")],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert built.returncode == 0, built.stderr
+        answers = {skills(server) for _ in range(6)}  # more requests than workers
+        assert answers == {(count + 1, True)}
+        with (data / "skills.yaml").open("a") as stream:
+            stream.write("- id: broken\n  nme: typo\n")  # a bad edit: the last good data stays
+        assert skills(server) == (count + 1, True)
     finally:
         stop_server(server.process)

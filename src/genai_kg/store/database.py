@@ -13,36 +13,36 @@ A store folder holds:
   never open the database.
 - ``lock``: held by whichever command is writing.
 
-Replacing a graph never leaves it half written. The curated graph, refreshed when the data
-changes, is replaced in place by one SPARQL update (one transaction). Every import makes a new
-database folder and switches the ``oxigraph`` link to it with one atomic rename, so readers
-see the old database or the new one (``replace.py``: a small graph by one SPARQL update in a
-linked copy of the live database, a large one by bulk-loading a new database). A failed or
-interrupted import leaves the live database as it was.
+Replacing a graph never leaves it half written. Every change (an import, or the curated
+graph's refresh when the data changes) makes a new database folder and switches the
+``oxigraph`` link to it with one atomic rename, so readers see the old database or the new one
+(``replace.py``: a small graph by one SPARQL update in a linked copy of the live database, a
+large one by bulk-loading a new database). A failed or interrupted change leaves the live
+database as it was; the next writer removes what it left.
 
 The default folder is ``<cache>/store-<hash of the data folder's path>``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from genai_kg.dataset.fingerprint import fingerprint
 from genai_kg.errors import GenaiKgError
 from genai_kg.graph.namespaces import CURATED_GRAPH, GRAPH_BASE, IMPORT_SOURCES
-from genai_kg.paths import atomic_write, cache_dir
+from genai_kg.paths import DATASET_FILES, atomic_write, cache_dir
 from genai_kg.progress import Progress, no_progress
 from genai_kg.store import replace
 from genai_kg.store.replace import (
     LIVE,
     graph_size,
-    open_writable,
     rebuild,
-    replace_graph,
     snapshot_folder,
     update_copy,
     writer_lock,
@@ -123,16 +123,53 @@ def ensure_curated(data: Path, folder: Path, built: Built | None = None) -> None
     triples = [(t.subject, t.predicate, t.object) for t in to_oxigraph(built.graph)]
     with writer_lock(folder):
         if (folder / LIVE).is_dir():
-            # In place, without a switch or compaction: this runs as the first command after
-            # a data change, perhaps under a running `serve`, and a few thousand triples
-            # neither slow queries down nor need a new database.
-            database = open_writable(folder / LIVE)
-            replace_graph(database, CURATED_GRAPH, triples)
-            database.flush()
-            del database
+            # In a linked copy, switched in like an import, so a running `serve` (whose
+            # workers hold the live database open read-only, which sees no later write)
+            # follows it: every query after the switch answers from the new data. No
+            # compaction: a few thousand triples do not slow queries down.
+            update_copy(folder, CURATED_GRAPH, triples, compact=False)
         else:
             rebuild(folder, CURATED_GRAPH, triples)
         atomic_write(stamp, key.encode())
+
+
+def follow_data(data: Path, store: Path | None) -> Callable[[], None]:
+    """Return a check that brings the store's curated graph up to the data's files.
+
+    For a long-running reader (``serve``): each call costs a ``stat`` of the six files;
+    only when one changed is the fingerprint read, and the curated graph refreshed (and
+    switched in) if the data really changed. Data that no longer checks out leaves the
+    store as it was, until the next edit.
+    """
+    folder = store_dir(data, store)
+    paths = [data / f"{stem}.yaml" for stem in DATASET_FILES]
+    seen: list[object] = [None]
+    lock = threading.Lock()
+
+    def signature() -> object:
+        stats: list[tuple[int, int, int] | None] = []
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:
+                stats.append(None)
+                continue
+            stats.append((info.st_mtime_ns, info.st_size, info.st_ino))
+        return tuple(stats)
+
+    def refresh() -> None:
+        now = signature()
+        if now == seen[0]:
+            return
+        with lock:
+            if now == seen[0]:
+                return
+            # Data being edited, or wrong: keep answering from the last good graph.
+            with contextlib.suppress(GenaiKgError):
+                ensure_curated(data, folder)
+            seen[0] = now
+
+    return refresh
 
 
 def import_graph(

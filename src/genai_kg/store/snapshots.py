@@ -73,6 +73,15 @@ def usable_snapshots(folder: Path, store: Any) -> dict[str, Path]:
     return {graph_iri: path for graph_iri, path in checked.items() if path is not None}
 
 
+def snapshot_sizes(folder: Path) -> dict[str, int]:
+    """Return ``{graph IRI: triples}`` as the manifest in ``folder`` records them (or none)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return {graph: int(entry["triples"]) for graph, entry in manifest["graphs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
 def write_snapshots(
     store: Any, folder: Path, sizes: Mapping[str, int], reuse: Mapping[str, Path]
 ) -> None:

@@ -2,7 +2,8 @@
 
 A slow query stalls neither the server nor other queries, and a query past its time limit is
 stopped for real: its worker is killed and replaced. Workers follow the store to the new
-database an import switches it to, so the server answers from imports made while it runs.
+database an import or a curated refresh switches it to, so the server answers from imports
+made and data edited while it runs.
 Every query passes the same check as the CLI (``run_query``); results are capped.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -118,8 +120,17 @@ class WorkerPool:
     calls it from a thread pool), so at most ``workers`` queries run at once.
     """
 
-    def __init__(self, store_path: Path, workers: int, timeout: float, max_rows: int) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        workers: int,
+        timeout: float,
+        max_rows: int,
+        before: Callable[[], None] | None = None,
+    ) -> None:
         self.store_path = store_path
+        #: Run before each query: brings the store up to the data (``store.follow_data``).
+        self.before = before
         self.timeout = timeout
         self.max_rows = max_rows
         self.context = multiprocessing.get_context("spawn")
@@ -136,6 +147,8 @@ class WorkerPool:
         return self._ask(("describe", (endpoint, fmt), self.max_rows))
 
     def _ask(self, request: tuple[Any, ...]) -> Answer:
+        if self.before is not None:
+            self.before()
         try:
             worker = self.idle.get(timeout=self.timeout)
         except queue.Empty:

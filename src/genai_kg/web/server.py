@@ -112,7 +112,14 @@ def serve(sock: socket.socket, settings: ServerSettings, announce: Callable[[str
     ``url`` is the server's root (``http://127.0.0.1:7878/``): the explorer, when
     ``settings.data_dir`` is given, with the SPARQL endpoint at ``sparql`` below it.
     """
-    pool = WorkerPool(settings.store_path, settings.workers, settings.timeout, settings.max_rows)
+    before = None
+    if settings.data_dir is not None:
+        from genai_kg.store.database import follow_data
+
+        before = follow_data(settings.data_dir, settings.store)
+    pool = WorkerPool(
+        settings.store_path, settings.workers, settings.timeout, settings.max_rows, before
+    )
     try:
         routes: list[Any] = []
         if settings.data_dir is not None:
