@@ -483,3 +483,35 @@ def test_serve_answers_from_the_data_as_it_is_now(tmp_path: Path, how: str) -> N
         assert skills(server) == (count + 1, True)
     finally:
         stop_server(server.process)
+
+
+MEMORY_HOG = (
+    "SELECT ?a ?b ?c ?d { ?a ?p1 ?x1 . ?b ?p2 ?x2 . ?c ?p3 ?x3 . ?d ?p4 ?x4 } ORDER BY ?a ?b ?c ?d"
+)
+
+
+def test_a_query_past_max_memory_gets_503_and_the_server_goes_on(tmp_path: Path) -> None:
+    """The worker holding too much ends (its memory goes with it) and is replaced."""
+    server = start_server(tmp_path, "--max-memory", "300M", "--timeout", "60")
+    try:
+        started = time.monotonic()
+        reply = post_query(server, MEMORY_HOG)
+        elapsed = time.monotonic() - started
+        assert reply.status == 503, reply.text
+        assert reply.text == (
+            "the query needed more than 300 MB of memory (--max-memory); it was stopped\n"
+        )
+        assert elapsed < 60  # stopped by memory, not by the timeout
+        assert_no_internals(reply)
+        for _ in range(4):  # more requests than workers: every worker answers
+            assert get(server, ROLES).status == 200
+    finally:
+        stop_server(server.process)
+
+
+def test_a_bad_max_memory_for_serve_is_a_usage_error(runner: Any) -> None:
+    from genai_kg.cli import app
+
+    result = runner.invoke(app, ["serve", "--max-memory", "lots"])
+    assert result.exit_code == 2
+    assert "'lots' is not a size such as 512M or 1G" in result.output

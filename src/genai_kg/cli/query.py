@@ -120,6 +120,13 @@ def serve(
         int, typer.Option("--max-rows", min=1, help="Result cap per query.")
     ] = 10_000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Query processes.")] = 2,
+    max_memory: Annotated[
+        str,
+        typer.Option(
+            "--max-memory",
+            help="Stop a query once its worker holds more memory than this (e.g. 512M, 2G).",
+        ),
+    ] = "1G",
     cors: Annotated[
         str | None, typer.Option("--cors", help="Allow browsers from this origin (off by default).")
     ] = None,
@@ -141,6 +148,7 @@ def serve(
     from genai_kg.web.server import bind
     from genai_kg.web.server import serve as serve_app
 
+    cap = _size(max_memory)
     data_dir = _data_dir(data)
     open_store(data_dir, store)  # refresh the store before the workers open it read-only
     settings = ServerSettings(
@@ -149,6 +157,7 @@ def serve(
         store=store,
         timeout=timeout,
         max_rows=max_rows,
+        max_memory=cap,
         workers=workers,
         cors_origin=cors,
         max_connections=max_connections,

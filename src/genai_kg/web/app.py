@@ -40,6 +40,8 @@ class ServerSettings:
     store: Path | None = None
     timeout: float = 10.0
     max_rows: int = 10_000
+    #: Bytes of resident memory a query worker may hold; past it the query gets 503.
+    max_memory: int | None = 1 << 30
     workers: int = 2
     cors_origin: str | None = None
     #: Seconds a client has to send a request's headers, and then its body.

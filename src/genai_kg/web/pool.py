@@ -9,9 +9,13 @@ Every query passes the same check as the CLI (``run_query``); results are capped
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import multiprocessing
+import os
 import queue
 import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -29,16 +33,37 @@ class Answer:
     body: bytes
     media_type: str = "text/plain; charset=utf-8"
     truncated: bool = False
+    #: The worker ends after this answer (it went past the memory cap): replace it.
+    worker_ends: bool = False
 
     @classmethod
     def error(cls, status: int, message: str) -> Answer:
         return cls(status, (message + "\n").encode("utf-8"))
 
 
-def _work(store_path: str, connection: Connection) -> None:
-    """Worker process: answer requests from the pipe until it closes."""
+def _work(store_path: str, connection: Connection, max_memory: int | None = None) -> None:
+    """Worker process: answer requests from the pipe until it closes.
+
+    Past ``max_memory`` bytes (the process's resident memory) during a query, the worker
+    answers 503 and ends at once: pyoxigraph cannot stop a query, and the memory it holds
+    is only given back with the process.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     import pyoxigraph as ox
+
+    from genai_kg.query.deadline import WATCHDOG
+
+    answering = threading.Lock()  # one answer per request, from one thread or the other
+    querying = [False]
+
+    def over_memory() -> None:
+        with answering:
+            if not querying[0]:
+                return  # the query ended just now, and its answer is on its way
+            shown = f"{(max_memory or 0) / 2**20:,.0f} MB"
+            message = f"the query needed more than {shown} of memory (--max-memory); it was stopped"
+            connection.send(dataclasses.replace(Answer.error(503, message), worker_ends=True))
+            os._exit(1)  # the main thread is inside the query: only the process can end it
 
     # The store path is a link that each import switches to a new database (and the old one
     # is then removed): follow it before every query, so that answers come from the live one.
@@ -54,9 +79,18 @@ def _work(store_path: str, connection: Connection) -> None:
             live = link.resolve()
             if live != opened:
                 store, opened = ox.Store.read_only(str(live)), live
-            connection.send(_answer(ox, store, request))
+            querying[0] = True
+            with WATCHDOG.armed(math.inf, _nothing, max_memory, over_memory):
+                answer = _answer(ox, store, request)
         except Exception:  # noqa: BLE001 -- the client gets no internals
-            connection.send(Answer.error(500, "the query failed inside the server"))
+            answer = Answer.error(500, "the query failed inside the server")
+        with answering:
+            querying[0] = False
+            connection.send(answer)
+
+
+def _nothing() -> None:
+    """The deadline's callback: the pool times queries out, by killing the worker."""
 
 
 def _answer(ox: Any, store: Any, request: tuple[Any, ...]) -> Answer:
@@ -92,9 +126,11 @@ def _answer(ox: Any, store: Any, request: tuple[Any, ...]) -> Answer:
 
 
 class _Worker:
-    def __init__(self, context: Any, store_path: Path) -> None:
+    def __init__(self, context: Any, store_path: Path, max_memory: int | None = None) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_work, args=(str(store_path), child), daemon=True)
+        self.process = context.Process(
+            target=_work, args=(str(store_path), child, max_memory), daemon=True
+        )
         self.process.start()
         child.close()
 
@@ -127,8 +163,10 @@ class WorkerPool:
         timeout: float,
         max_rows: int,
         before: Callable[[], None] | None = None,
+        max_memory: int | None = None,
     ) -> None:
         self.store_path = store_path
+        self.max_memory = max_memory
         #: Run before each query: brings the store up to the data (``store.follow_data``).
         self.before = before
         self.timeout = timeout
@@ -136,7 +174,7 @@ class WorkerPool:
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(workers):
-            self.idle.put(_Worker(self.context, store_path))
+            self.idle.put(self._new_worker())
 
     def run(self, operation: Operation) -> Answer:
         """Answer a query: its results in the format the client takes, or an error."""
@@ -155,10 +193,16 @@ class WorkerPool:
             return Answer.error(503, "the server is busy; try again shortly")
         answer = worker.ask(request, self.timeout)
         if answer is None:
-            worker = _Worker(self.context, self.store_path)
+            worker = self._new_worker()
             answer = Answer.error(503, f"the query did not finish within {self.timeout:g} s")
+        elif answer.worker_ends:
+            worker.close()
+            worker = self._new_worker()
         self.idle.put(worker)
         return answer
+
+    def _new_worker(self) -> _Worker:
+        return _Worker(self.context, self.store_path, self.max_memory)
 
     def close(self) -> None:
         while not self.idle.empty():

@@ -118,7 +118,12 @@ def serve(sock: socket.socket, settings: ServerSettings, announce: Callable[[str
 
         before = follow_data(settings.data_dir, settings.store)
     pool = WorkerPool(
-        settings.store_path, settings.workers, settings.timeout, settings.max_rows, before
+        settings.store_path,
+        settings.workers,
+        settings.timeout,
+        settings.max_rows,
+        before,
+        settings.max_memory,
     )
     try:
         routes: list[Any] = []
