@@ -9,6 +9,7 @@ atomic rename of the ``oxigraph`` link, so readers see the old database or the n
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import time
@@ -89,11 +90,28 @@ def _new_database(folder: Path) -> Iterator[Path]:
     fresh = folder / f"{LIVE}-{time.time_ns()}"
     try:
         yield fresh
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(snapshot_folder(fresh), ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, GenaiKgError):
+            raise _store_error(folder, exc) from None
         raise
-    _switch(folder, fresh)
+    try:
+        _switch(folder, fresh)
+    except OSError as exc:
+        raise _store_error(folder, exc) from None
+
+
+def _store_error(folder: Path, exc: OSError) -> GenaiKgError:
+    """Say why the store could not be written, in a user's words; the old one is intact."""
+    text = str(exc)
+    if exc.errno == errno.ENOSPC or "No space left on device" in text:
+        reason = "no space left on device"
+    else:
+        reason = (exc.strerror or text).lower()
+    return GenaiKgError(
+        f"{reason} while writing the store {str(folder)!r}; it is left as it was before"
+    )
 
 
 def _fill(
