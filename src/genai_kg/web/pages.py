@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from genai_kg.web.api import answer_json, api_routes
 from genai_kg.web.explorer import (
     KINDS,
     MEASURES,
+    BadRequest,
     Explorer,
     status_of,
     supported_options,
@@ -181,6 +183,17 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
         filename = {"Content-Disposition": 'attachment; filename="plan.mmd"'}
         return PlainTextResponse(text + "\n", headers=filename)
 
+    def plan_ics(request: Request) -> Response:
+        from genai_kg.plan.calendar import plan_calendar
+
+        try:
+            start = _start_date(request.query_params.get("start"))
+            body = plan_calendar(explorer.catalog(), explorer.plan(request.query_params), start)
+        except GenaiKgError as exc:
+            return PlainTextResponse(f"Error: {exc}\n", status_of(exc))
+        headers = {"Content-Disposition": 'attachment; filename="plan.ics"'}
+        return Response(body, headers=headers, media_type="text/calendar; charset=utf-8")
+
     def gap(request: Request) -> Response:
         form = _form(request.query_params)
         if not (form["from"] and form["to"]):
@@ -237,6 +250,7 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
         Route("/plan", plan),
         Route("/plan.json", plan_json),
         Route("/plan.mmd", plan_mermaid),
+        Route("/plan.ics", plan_ics),
         Route("/gap", gap),
         Route("/next", next_),
         Route("/search", search),
@@ -247,6 +261,18 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
         *query_routes(render, pool),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+
+
+def _start_date(text: str | None) -> date:
+    """The calendar's first day: ``start=YYYY-MM-DD``, else the coming Monday."""
+    from genai_kg.plan.calendar import next_monday
+
+    if not text:
+        return next_monday(date.today())
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadRequest(f"start: {text!r} is not a date such as 2027-01-04") from None
 
 
 def _no_kind(segment: str) -> dict[str, Any]:
