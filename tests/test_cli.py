@@ -165,3 +165,26 @@ def test_show_unknown_name_exits_1(runner: CliRunner) -> None:
     result = runner.invoke(app, ["show", "nobody-at-all", "--data", str(TINY)])
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Error: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["show", "skill:python"], "Python  [skill python]"),
+        (["show", "role:Data Analyst"], "Data Analyst  [role data-analyst]"),
+        (["path", "role:data-analyst", "role:MLOps Engineer", "--have", "skill:Python"],
+         "Data Analyst -> MLOps Engineer"),
+    ],
+)  # fmt: skip
+def test_a_kind_prefix_names_an_entity_of_that_kind(
+    runner: CliRunner, args: list[str], says: str
+) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert says in result.stdout
+
+
+def test_a_kind_prefix_looks_only_in_that_kind(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "course:python"])  # a skill, not a course
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no course is called 'python'")

@@ -36,11 +36,20 @@ def dataset_names(dataset: object, kinds: Iterable[str]) -> dict[str, dict[str, 
 def resolve(index: NamesIndex, name: str) -> tuple[str, str]:
     """Return ``(kind, id)`` of the entity called ``name``.
 
-    Ids win over names and aliases; earlier kinds win over later ones.
+    Ids win over names and aliases; earlier kinds win over later ones. A kind prefix as
+    ``show`` prints it (``skill:python``, ``role:MLOps Engineer``) looks in that kind only.
+
+    >>> index = {"roles": {"python-dev": ["Python"]}, "skills": {"python": ["Python"]}}
+    >>> resolve(index, "Python"), resolve(index, "skill:Python")
+    (('roles', 'python-dev'), ('skills', 'python'))
 
     Raises:
         NotFoundError: nothing is called ``name``; the message suggests the closest names.
     """
+    prefix, colon, rest = name.partition(":")
+    kind = f"{prefix.strip().casefold()}s"
+    if colon and kind in index and rest.strip():
+        return resolve({kind: index[kind]}, rest)
     key = name.strip().casefold()
     for kind, entities in index.items():
         if key in entities:

@@ -1,8 +1,9 @@
 """``/api/plan``, ``/api/gap``, ``/api/next``, ``/api/show``: the CLI's ``--format json`` objects.
 
-The parameters are those of the pages (``/plan?from=&to=&by=...``; ``/api/show?name=``).
-An error is ``{"error": message}`` with 404 for a name nothing is called (the message
-suggests the closest names, as the CLI's does) and 400 for any other refused request.
+The parameters are those of the pages (``/plan?from=&to=&by=...``; ``/api/show?name=``),
+described at ``/api/openapi.json`` (OpenAPI 3.1). An error is ``{"error": message}`` with
+404 for a name nothing is called (the message suggests the closest names, as the CLI's
+does) and 400 for any other refused request.
 """
 
 from __future__ import annotations
@@ -58,7 +59,14 @@ def api_routes(explorer: Explorer) -> list[BaseRoute]:
 
         return answer_json(compute)
 
+    def openapi(request: Request) -> Response:
+        from genai_kg import __version__
+        from genai_kg.web.openapi import openapi_document
+
+        return PrettyJSON(openapi_document(__version__))
+
     return [
+        Route("/api/openapi.json", openapi),
         Route("/api/plan", plan),
         Route("/api/gap", gap),
         Route("/api/next", next_),
