@@ -808,3 +808,28 @@ def test_real_releases_end_to_end(runner, tmp_path):
 
     # checked last so that a miscount does not hide the checks above
     assert printed == stored  # the count printed is the count of triples in the graph
+
+
+def test_the_role_page_and_api_show_the_counterparts_as_show_does(runner, tmp_path, matched):
+    """The explorer's role page and /api/show give what `show --format json` gives."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from genai_kg.web.explorer import Explorer
+    from genai_kg.web.pages import page_routes
+
+    store = tmp_path / "store"
+    for source in ("esco", "onet", "oews"):
+        import_ok(runner, source, store, matched)
+    shown = invoke(runner, "show", "analyst", "--format", "json", "--data", matched,
+                   "--store", store)  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    with TestClient(Starlette(routes=page_routes(Explorer(Path(matched), store)))) as client:
+        assert client.get("/api/show", params={"name": "analyst"}).json() == json.loads(
+            shown.stdout
+        )
+        page = client.get("/role/analyst").text
+    assert "Official counterparts and BLS wages" in page
+    assert f'<a href="{ESCO_DATA_ANALYST}" rel="noopener noreferrer">data analyst</a>' in page
+    for figure in ("$67,240", "$85,660", "$120,230", "$158,880", "$199,130"):
+        assert f"<td>{figure}</td>" in page, figure

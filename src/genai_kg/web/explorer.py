@@ -54,6 +54,8 @@ class Explorer:
     _built: Any = field(default=None, repr=False)
     _built_key: str = field(default="", repr=False)
     _view: Any = field(default=None, repr=False)
+    #: The live database read-only, and the folder it is (imports switch it).
+    _database: tuple[Path, Any] | None = field(default=None, repr=False)
     _answers: OrderedDict[tuple[str, str, str], dict[str, Any]] = field(
         default_factory=OrderedDict, repr=False
     )
@@ -135,7 +137,30 @@ class Explorer:
         built = self.built()
         if entity_id not in built.dataset.table(table):
             _, entity_id = resolve(dataset_names(built.dataset, [table]), entity_id)
-        return describe(built, table, entity_id, self._view)
+        description = describe(built, table, entity_id, self._view)
+        if table == "roles":
+            found = self._counterparts(entity_id)
+            if found:  # as `show` adds them: only once something is imported
+                description["counterparts"] = found
+        return description
+
+    def _counterparts(self, role_id: str) -> list[dict[str, Any]]:
+        """The role's official counterparts and BLS wages, from the store's live database."""
+        from genai_kg.query.describe import counterparts
+        from genai_kg.store.database import store_dir
+        from genai_kg.store.replace import LIVE
+
+        link = store_dir(self.data_dir, self.store) / LIVE
+        if not link.is_dir():
+            return []
+        live = link.resolve()
+        with self._lock:
+            if self._database is None or self._database[0] != live:
+                import pyoxigraph as ox
+
+                self._database = (live, ox.Store.read_only(str(live)))
+            database = self._database[1]
+        return counterparts(database, role_id)
 
     def graph(self, table: str, entity_id: str) -> dict[str, Any]:
         """Return the graph view's nodes and edges around one entity (``web.graphview``)."""
