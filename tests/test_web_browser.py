@@ -251,6 +251,43 @@ def test_keyboard_reaches_every_control(watched: Watched, base: str) -> None:
     assert reached.index("from") < reached.index("to") < reached.index("BUTTON:Show the plan")
 
 
+# Every visible form control of the page, by id (or tag:text for a button without one).
+CONTROLS_OF_PAGE = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter(e => e.type !== 'hidden' && !e.disabled && e.offsetParent !== null)
+  .map(e => e.id || (e.tagName + ':' + e.textContent.trim()))"""
+FOCUSABLE_COUNT = """() => document.querySelectorAll(
+  'a[href], input:not([type=hidden]), select, textarea, button').length"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(f"plan?{urllib.parse.urlencode(PLAN)}&hours_per_week=8", id="plan"),
+        pytest.param("gap?from=Data+Analyst&to=MLOps+Engineer", id="gap"),
+        pytest.param("next?from=Data+Analyst", id="next"),
+        pytest.param("query?name=role-skills", id="query"),
+        pytest.param("role/mlops-engineer", id="role"),
+        pytest.param("search?q=python", id="search"),
+    ],
+)
+def test_keyboard_reaches_every_control_of_every_page(
+    watched: Watched, base: str, path: str
+) -> None:
+    """Tab, from the top, reaches each form control the page shows (none is mouse-only)."""
+    page = watched.page
+    page.goto(base + path)
+    controls = page.evaluate(CONTROLS_OF_PAGE)
+    assert controls, "the page has controls"
+    reached: set[str] = set()
+    for _ in range(page.evaluate(FOCUSABLE_COUNT) + 5):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return e.id || (e.tagName + ':' + e.textContent.trim()); }"
+        ))  # fmt: skip
+    assert [control for control in controls if control not in reached] == []
+
+
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 
