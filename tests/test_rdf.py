@@ -10,6 +10,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, SKOS
 
+from genai_kg.errors import DataError
 from genai_kg.graph.build import Built, build_dataset
 from genai_kg.graph.rdf import ESCO, GKG, ONET_PAGE, SCHEMA, entity_iri
 from genai_kg.paths import bundled
@@ -199,6 +200,18 @@ def test_plain_match_is_exact(g: Graph) -> None:
             URIRef("https://www.onetonline.org/link/summary/15-2051.00"),
             id="onet-close-mapping",
         ),
+        pytest.param(
+            "onet: {id: '15-2051.00', relation: broad}",
+            SKOS.broadMatch,
+            URIRef("https://www.onetonline.org/link/summary/15-2051.00"),
+            id="onet-broad-mapping",
+        ),
+        pytest.param(
+            "onet: https://w3id.org/genai-kg/id/onet/technology/pytorch",
+            SKOS.exactMatch,
+            URIRef("https://w3id.org/genai-kg/id/onet/technology/pytorch"),
+            id="onet-technology-example",
+        ),
     ],
 )
 def test_match_relation(
@@ -211,9 +224,26 @@ def test_match_relation(
     skills.write_text(text.replace(old, f"  match:\n    {match_yaml}\n"))
     graph = build_dataset(tiny_copy, shacl=False).graph
     skill = iri("skill", "machine-learning")
-    other = SKOS.exactMatch if predicate == SKOS.closeMatch else SKOS.closeMatch
     assert (skill, predicate, target) in graph
-    assert (skill, other, target) not in graph
+    for other in {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch} - {predicate}:
+        assert (skill, other, target) not in graph
+
+
+@pytest.mark.parametrize(
+    "onet",
+    [
+        pytest.param("https://w3id.org/genai-kg/id/onet/technology/PyTorch", id="not-a-slug"),
+        pytest.param("https://w3id.org/genai-kg/id/onet/tool/pliers", id="a-tool-not-a-technology"),
+        pytest.param("https://www.onetonline.org/link/summary/15-2051.00", id="a-page-not-a-code"),
+    ],
+)
+def test_onet_match_must_be_a_code_element_or_technology(tiny_copy: Path, onet: str) -> None:
+    skills = tiny_copy / "skills.yaml"
+    text = skills.read_text()
+    old = "  match:\n    esco: http://data.europa.eu/esco/skill/fixture-ml\n"
+    skills.write_text(text.replace(old, f"  match:\n    onet: {onet}\n"))
+    with pytest.raises(DataError, match="nor a technology example"):
+        build_dataset(tiny_copy, shacl=False)
 
 
 def _blank_nodes(graph: Graph) -> list[tuple]:
@@ -264,7 +294,7 @@ def test_prefixes_name_the_standard_vocabularies() -> None:
 
 
 def test_or_more_subscription_and_no_region(tiny_copy: Path) -> None:
-    """"or more", a monthly price and a salary without a region, as the data says them."""
+    """ "or more", a monthly price and a salary without a region, as the data says them."""
     roles = tiny_copy / "roles.yaml"
     roles.write_text(
         roles.read_text().replace(

@@ -551,6 +551,35 @@ def test_validate_checks_onet_matches_once_onet_is_imported(runner, tmp_path, ti
     assert "15-2041.00" in result.stderr
 
 
+ONET_PYTORCH = "https://w3id.org/genai-kg/id/onet/technology/pytorch"  # in onet-mini
+
+
+@pytest.mark.parametrize(
+    ("technology", "ok"),
+    [
+        pytest.param(ONET_PYTORCH, True, id="imported-example"),
+        pytest.param(ONET_PYTORCH + "-lightning", False, id="example-the-import-lacks"),
+    ],
+)
+def test_validate_checks_onet_technology_matches(runner, tmp_path, matched, technology, ok):
+    replace_text(
+        matched / "skills.yaml",
+        f"  match:\n    esco: {ESCO_STATISTICS}\n",
+        f"  match:\n    esco: {ESCO_STATISTICS}\n    onet: {technology}\n",
+    )
+    store = tmp_path / "store"
+    import_ok(runner, "onet", store, matched)
+    result = invoke(runner, "validate", "--data", matched, "--store", store)
+    if ok:
+        assert result.exit_code == 0, result.output
+        assert "2 onet" in result.stdout  # analyst's occupation, statistics' technology
+    else:
+        assert result.exit_code == 1, result.output
+        line = line_of(matched / "skills.yaml", technology)
+        assert f"skills.yaml:{line}: match.onet: skill 'statistics'" in result.stderr
+        assert technology in result.stderr
+
+
 # --- show: a role's counterparts ----------------------------------------------------------
 
 
@@ -595,6 +624,33 @@ def test_show_lists_counterparts_once_imports_exist(runner, tmp_path, matched):
     wages = by_source["BLS OEWS (p10 to p90)"]
     assert float(wages["median"]) == 120230
     assert wages["counterpart"] == "https://www.bls.gov/oes/current/oes152051.htm"
+
+
+def test_show_labels_a_broad_match_as_the_broader_occupation(runner, tmp_path, tiny_copy):
+    """Through a broadMatch the O*NET occupation and its BLS wages are a broader kind's."""
+    replace_text(
+        tiny_copy / "roles.yaml",
+        "  aliases: [Data Analyst]\n",
+        "  aliases: [Data Analyst]\n  match:  # a broader kind\n"
+        f'    onet: {{id: "{ONET_DATA_SCIENTISTS}", relation: broad}}\n',
+    )
+    store = tmp_path / "store"
+    for source in ("onet", "oews"):
+        import_ok(runner, source, store, tiny_copy)
+    result = invoke(runner, "show", "analyst", "--data", tiny_copy, "--store", store)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert f"O*NET broader occupation: {ONET_DATA_SCIENTISTS} Data Scientists" in text, text
+    assert "O*NET occupation:" not in text
+    bls = [line for line in text.splitlines() if "BLS OEWS" in line]
+    assert len(bls) == 1, text
+    assert bls[0].strip().startswith("BLS OEWS (p10 to p90), broader occupation: 15-2051"), bls
+    assert "median $120,230" in bls[0]
+    result = invoke(
+        runner, "show", "analyst", "--format", "json", "--data", tiny_copy, "--store", store
+    )
+    sources = {row["source"] for row in json.loads(result.stdout)["counterparts"]}
+    assert sources == {"O*NET broader occupation", "BLS OEWS (p10 to p90), broader occupation"}
 
 
 def test_show_a_role_without_matches_has_no_counterparts(runner, tmp_path, matched):

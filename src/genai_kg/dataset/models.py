@@ -32,6 +32,11 @@ _URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _ONET_CODE = re.compile(r"[0-9]{2}-[0-9]{4}\.[0-9]{2}")  # an O*NET-SOC occupation
 _ONET_ELEMENT = re.compile(r"[0-9](\.[A-Za-z0-9]+)+")  # a content-model element, e.g. 2.B.3.e
+# A Technology Skills example, by the IRI the O*NET importer gives it (the slug of its Example:
+# "PyTorch" -> .../technology/pytorch); O*NET publishes no IRI of its own for an example.
+_ONET_TECHNOLOGY = re.compile(
+    r"https://w3id\.org/genai-kg/id/onet/technology/[a-z0-9]+(-[a-z0-9]+)*"
+)
 # Bidi embeddings, overrides and isolates can make a label read differently than it sorts.
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
@@ -128,8 +133,13 @@ class CostPer(enum.StrEnum):
 
 
 class MatchRelation(enum.StrEnum):
+    """How a curated node relates to its official counterpart (SKOS mapping properties)."""
+
     EXACT = "exact"
     CLOSE = "close"
+    #: The official concept is a broader kind (``skos:broadMatch``): e.g. a role's nearest
+    #: broader occupation, whose wages are that occupation's, not the role's.
+    BROAD = "broad"
 
 
 class _Model(BaseModel):
@@ -159,11 +169,14 @@ class Match(_Model):
                 f"esco: {self.esco.id!r} is not an ESCO URI (http://data.europa.eu/esco/...)"
             )
         if self.onet is not None and not (
-            _ONET_CODE.fullmatch(self.onet.id) or _ONET_ELEMENT.fullmatch(self.onet.id)
+            _ONET_CODE.fullmatch(self.onet.id)
+            or _ONET_ELEMENT.fullmatch(self.onet.id)
+            or _ONET_TECHNOLOGY.fullmatch(self.onet.id)
         ):
             raise ValueError(
-                f"onet: {self.onet.id!r} is neither an O*NET-SOC code such as '15-2051.00' "
-                "nor a content-model element such as '2.B.3.e'"
+                f"onet: {self.onet.id!r} is neither an O*NET-SOC code such as '15-2051.00', "
+                "a content-model element such as '2.B.3.e' nor a technology example such as "
+                "'https://w3id.org/genai-kg/id/onet/technology/pytorch'"
             )
         return self
 

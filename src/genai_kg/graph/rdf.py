@@ -35,6 +35,13 @@ ESCO = Namespace(PREFIX_IRIS["esco"])
 ONET_PAGE = "https://www.onetonline.org/link/summary/"
 ONET_ELEMENT_PAGE = "https://www.onetonline.org/find/descriptor/result/"
 
+#: The SKOS mapping property of each ``match`` relation.
+MATCH_PREDICATES = {
+    "exact": SKOS.exactMatch,
+    "close": SKOS.closeMatch,
+    "broad": SKOS.broadMatch,
+}
+
 #: Prefixes bound on every graph genai-kg writes.
 PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
@@ -162,7 +169,7 @@ def _add_match(graph: Graph, node: URIRef, match: Match | None) -> None:
     for scheme in ("esco", "onet"):
         target = getattr(match, scheme)
         if target is not None:
-            predicate = SKOS.exactMatch if target.relation.value == "exact" else SKOS.closeMatch
+            predicate = MATCH_PREDICATES[target.relation.value]
             graph.add((node, predicate, match_iri(scheme, target.id)))
 
 

@@ -100,7 +100,11 @@ def _attributes(graph: Graph, node: URIRef, kind: str, entity_id: str) -> dict[s
     aliases = sorted(str(alias) for alias in graph.objects(node, SKOS.altLabel))
     if aliases:
         attributes["aliases"] = "; ".join(aliases)
-    for predicate, name in ((SKOS.exactMatch, "exact_match"), (SKOS.closeMatch, "close_match")):
+    for predicate, name in (
+        (SKOS.exactMatch, "exact_match"),
+        (SKOS.closeMatch, "close_match"),
+        (SKOS.broadMatch, "broad_match"),
+    ):
         matches = sorted(str(match) for match in graph.objects(node, predicate))
         if matches:
             attributes[name] = " ".join(matches)
