@@ -6,7 +6,9 @@ labels (about 100,000 in ESCO v1.1.1). An ESCO skill counts as the curated skill
 ``match`` names it (``skos:exactMatch`` or ``skos:closeMatch``; a broad match names a
 broader concept, which does not make its holder hold the curated skill) or, failing that,
 as those matching the nearest ESCO skill or skill group above it (``skos:broader``: whoever
-holds a narrower skill holds the broader one, as the SPEC reads ``broader``).
+holds a narrower skill holds the broader one, as the SPEC reads ``broader``). An alternative
+label of one lowercase word ("data" for statistics, "design" for think creatively) is left
+out: it names no skill in running text.
 
 Building takes seconds with ESCO imported, so the matcher is pickled into the store folder
 (``mentions.pickle``, pyahocorasick automatons pickle) under a header naming the dataset
@@ -141,8 +143,18 @@ def _add_esco(builder: MatcherBuilder, esco: _Graph, matched: dict[str, set[str]
         numbers[uri] = builder.target(target)
         builder.add(target.label, numbers[uri], _PREFERRED)
     for subject, label in esco.values(_SKOS + "altLabel"):
-        if subject in numbers:
+        if subject in numbers and not _common_word(label):
             builder.add(label, numbers[subject], _ALTERNATIVE)
+
+
+def _common_word(label: str) -> bool:
+    """Whether an alternative label is one lowercase word ("data", "design", "clean"): ESCO
+    gives such words as synonyms, but in a CV they name no skill by themselves.
+
+    >>> _common_word("data"), _common_word("JavaScript"), _common_word("data mining")
+    (True, False, False)
+    """
+    return label.isalpha() and label.islower()
 
 
 def _counts_as(
