@@ -13,7 +13,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from genai_kg.mentions.tokens import SHORT, Word, label_words, numbers, words
 
@@ -48,8 +48,7 @@ class Hit:
     target: Target
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     first: int  # word range, inclusive
     last: int
     start: int  # columns in the line, end exclusive

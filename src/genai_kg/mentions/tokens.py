@@ -13,7 +13,7 @@ pipelines", "large language models" and "large language model"): ``numbers`` giv
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A word, or one sign that is neither a word character, a space nor a hyphen.
 _WORD = re.compile(r"\w+(?:\+\+|#)?|[^\w\s\-\u2010\u2011]")
@@ -25,8 +25,7 @@ _VOWELS = frozenset("aeiou")
 SHORT = 3
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """A word of a line: its folded form and where it stands (columns, end exclusive)."""
 
     folded: str
@@ -40,9 +39,10 @@ def words(line: str) -> list[Word]:
     >>> [w.folded for w in words("Fine-tuning LLMs, CI/CD and C++.")]
     ['fine', 'tuning', 'llms', ',', 'ci', '/', 'cd', 'and', 'c++', '.']
     """
+    # Curly apostrophes become straight ones (the same length, so columns stay right).
     return [
-        Word(match.group().casefold().translate(_APOSTROPHES), match.start(), match.end())
-        for match in _WORD.finditer(line)
+        Word(match.group().casefold(), match.start(), match.end())
+        for match in _WORD.finditer(line.translate(_APOSTROPHES))
     ]
 
 
