@@ -216,6 +216,19 @@ def test_one_word_lowercase_esco_synonyms_are_left_out(
     assert skills_json(runner, text, store, data=data)["hits"] == []
 
 
+def test_one_word_capitalised_esco_synonyms_count_in_their_case(
+    runner: CliRunner, esco_store: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """"Myrtle" (a spreadsheet program, for ESCO "use spreadsheets software"), not "myrtle"."""
+    data, store = esco_store
+    text = tmp_path / "cv.txt"
+    text.write_text("Sheets in Myrtle\nA myrtle hedge\n", encoding="utf-8")
+    hits = skills_json(runner, text, store, data=data)["hits"]
+    assert [(hit["line"], hit["skill"]["label"]) for hit in hits] == [
+        (1, "use spreadsheets software")
+    ]
+
+
 # --- --from-text on path, gap and next --------------------------------------------------------
 
 

@@ -148,6 +148,14 @@ def test_a_curated_label_wins_over_an_esco_one() -> None:
     assert [hit.target.kind for hit in builder.build().find("Python")] == ["curated"]
 
 
+def test_a_cased_label_counts_only_in_its_case_or_capitals() -> None:
+    builder = MatcherBuilder()
+    source = builder.target(Target("esco", "http://data.europa.eu/esco/skill/s", "Source"))
+    builder.add("Source", source, rank=2, cased=True)
+    found = builder.build().find("Source and SOURCE, not open-source")
+    assert [hit.text for hit in found] == ["Source", "SOURCE"]
+
+
 def test_a_pickled_matcher_finds_the_same(matcher: Matcher) -> None:
     text = "Python, R and Machine learning operations; JavaScript; data pipelines"
     copy = pickle.loads(pickle.dumps(matcher))

@@ -8,7 +8,8 @@ broader concept, which does not make its holder hold the curated skill) or, fail
 as those matching the nearest ESCO skill or skill group above it (``skos:broader``: whoever
 holds a narrower skill holds the broader one, as the SPEC reads ``broader``). An alternative
 label of one lowercase word ("data" for statistics, "design" for think creatively) is left
-out: it names no skill in running text.
+out: it names no skill in running text; one capitalised word ("Source", a game engine) is a
+name, and counts only written so (not "open-source").
 
 Building takes seconds with ESCO imported, so the matcher is pickled into the store folder
 (``mentions.pickle``, pyahocorasick automatons pickle) under a header naming the dataset
@@ -34,7 +35,7 @@ from genai_kg.store.replace import LIVE
 
 CACHE = "mentions.pickle"
 #: Bump when the pickled matcher changes shape: an older cache is then rebuilt.
-FORMAT = 1
+FORMAT = 2
 _SKOS = PREFIX_IRIS["skos"]
 _ESCO_SKILL = PREFIX_IRIS["esco"] + "Skill"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -144,7 +145,8 @@ def _add_esco(builder: MatcherBuilder, esco: _Graph, matched: dict[str, set[str]
         builder.add(target.label, numbers[uri], _PREFERRED)
     for subject, label in esco.values(_SKOS + "altLabel"):
         if subject in numbers and not _common_word(label):
-            builder.add(label, numbers[subject], _ALTERNATIVE)
+            one_name = label.isalpha()  # "Source", "Scala": a name, not the word "source"
+            builder.add(label, numbers[subject], _ALTERNATIVE, cased=one_name)
 
 
 def _common_word(label: str) -> bool:

@@ -78,15 +78,19 @@ class MatcherBuilder:
         self.targets.append(target)
         return len(self.targets) - 1
 
-    def add(self, label: str, target: int, rank: int) -> None:
+    def add(self, label: str, target: int, rank: int, *, cased: bool = False) -> None:
         """Add ``label`` of target number ``target``; of two targets of one label the lower
-        ``rank`` wins (curated before ESCO preferred labels before alternative ones)."""
+        ``rank`` wins (curated before ESCO preferred labels before alternative ones).
+
+        ``cased``: the label counts only written in its own case or in capitals, as every
+        label of at most three characters does.
+        """
         key = tuple(self._word(word) for word in label_words(label))
         if not key:
             return
         label = label.strip()
         exact = None
-        if len(label) <= SHORT:
+        if cased or len(label) <= SHORT:
             forms = {label, label.upper()}
             if len(label) == SHORT and label[-1].isalpha():
                 forms |= {label + "s", label.upper() + "s"}  # APIs, LLMs
