@@ -147,6 +147,16 @@ def test_the_matcher_is_cached_and_follows_the_data(
     assert [hit["text"] for hit in hits] == ["PyTorch", "Python"]
 
 
+def test_a_torn_cache_is_rebuilt(runner: CliRunner, cv: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = skills_json(runner, cv, store)
+    cache = store / CACHE
+    header, _, body = cache.read_bytes().partition(b"\n")
+    cache.write_bytes(header + b"\n" + body[: len(body) // 2])  # a kill mid-write, say
+    assert skills_json(runner, cv, store) == first
+    assert len(cache.read_bytes()) == len(header) + 1 + len(body)
+
+
 # --- with ESCO imported -------------------------------------------------------------------
 
 

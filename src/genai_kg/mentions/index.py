@@ -93,7 +93,8 @@ def _cached(path: Path, key: str, database: str) -> Matcher | None:
             if stream.readline() != _header(key, database):
                 return None
             matcher = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
+            TypeError):
         return None  # missing, torn or from another version: rebuilt by the caller
     return matcher if isinstance(matcher, Matcher) else None
 
