@@ -1,7 +1,8 @@
 """The ``genai-kg`` command line: parse, call one library function, print.
 
 One module per group of commands: ``graph`` (validate, build, export, list, show),
-``plan`` (path, gap, next), ``query`` (sparql, serve, push) and ``taxonomies`` (import).
+``plan`` (path, gap, next), ``mentions`` (skills), ``query`` (sparql, serve, push) and
+``taxonomies`` (import).
 
 Heavy libraries (rdflib, networkx, pyshacl, highspy) are imported inside the commands
 that need them, so that ``--help`` and the planner start fast.
@@ -84,6 +85,6 @@ def _print_json(value: Any) -> None:
 
 
 # The command modules register their commands on ``app`` when imported.
-from . import graph, plan, query, taxonomies  # noqa: E402
+from . import graph, mentions, plan, query, taxonomies  # noqa: E402
 
-__all__ = ["app", "graph", "plan", "query", "taxonomies"]
+__all__ = ["app", "graph", "mentions", "plan", "query", "taxonomies"]

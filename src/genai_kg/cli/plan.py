@@ -17,6 +17,7 @@ from . import (
     app,
     reports_errors,
 )
+from .mentions import FromTextOption, skills_in_text
 
 
 class PlanFormat(StrEnum):
@@ -105,6 +106,7 @@ def path(
         bool, typer.Option("--pareto", help="Every plan on the hours/cost trade-off frontier.")
     ] = False,
     profile: ProfileOption = None,
+    from_text: FromTextOption = None,
     alternatives: Annotated[
         int,
         typer.Option("--alternatives", "-k", min=0, max=20, help="Also show up to K more plans."),
@@ -137,6 +139,7 @@ def path(
         hours_per_week=hours_per_week,
         alternatives=alternatives,
         time_limit=time_limit,
+        from_text=skills_in_text(from_text, data, store),
     )
     if pareto:
         answers = pareto_between(catalog, request)
@@ -184,6 +187,7 @@ def gap(
     have: HaveOption = None,
     with_optional: OptionalOption = False,
     profile: ProfileOption = None,
+    from_text: FromTextOption = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
@@ -193,7 +197,13 @@ def gap(
 
     catalog = _catalog(data, store)
     request = _request(
-        catalog, profile, start=start, goal=goal, have=have or (), with_optional=with_optional
+        catalog,
+        profile,
+        start=start,
+        goal=goal,
+        have=have or (),
+        with_optional=with_optional,
+        from_text=skills_in_text(from_text, data, store),
     )
     answer = skill_gap(catalog, request)
     if fmt is PlanFormat.JSON:
@@ -214,6 +224,7 @@ def next_(
     max_cost: MaxCostOption = None,
     hours_per_week: PaceOption = None,
     profile: ProfileOption = None,
+    from_text: FromTextOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
@@ -233,6 +244,7 @@ def next_(
         max_hours=max_hours,
         max_cost=max_cost,
         hours_per_week=hours_per_week,
+        from_text=skills_in_text(from_text, data, store),
     )
     answer = next_roles(catalog, request)
     if fmt is OutputFormat.JSON:

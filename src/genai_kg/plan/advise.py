@@ -40,6 +40,8 @@ class Request:
     done: Sequence[str] = ()
     #: Skills from a learner profile (names), held like ``have``; kept apart for ``start``.
     profile_have: Sequence[str] = ()
+    #: Curated skill ids that ``--from-text`` found in a CV or job ad, held like ``have``.
+    from_text: Sequence[str] = ()
     resolved: dict[str, Any] = field(default_factory=dict)
 
 
@@ -65,13 +67,15 @@ def resolve_course(catalog: Catalog, name: str) -> str:
 
 
 def start_skills(catalog: Catalog, start: str, request: Request) -> dict[str, list[str]]:
-    """Return where the learner's skills come from: the role, --have, the profile, done courses."""
+    """Return where the learner's skills come from: the role, --have, the profile, done courses,
+    the text of --from-text."""
     done = [resolve_course(catalog, name) for name in request.done]
     return {
         "role": sorted(catalog.roles[start].essential),
         "have": sorted({resolve_skill(catalog, name) for name in _names(request.have)}),
         "profile": sorted({resolve_skill(catalog, name) for name in _names(request.profile_have)}),
         "done": sorted(set(done)),
+        "text": sorted({resolve_skill(catalog, skill) for skill in request.from_text}),
         "done_skills": sorted({s for course in done for s in catalog.courses[course].teaches}),
     }
 
@@ -84,7 +88,8 @@ def _names(names: Iterable[str]) -> list[str]:
 def _skills(catalog: Catalog, start: str, goal: str, request: Request) -> tuple[set[str], set[str]]:
     """The skills held (with every broader skill they count as) and the goal's skills."""
     sources = start_skills(catalog, start, request)
-    held = {skill for key in ("role", "have", "profile", "done_skills") for skill in sources[key]}
+    keys = ("role", "have", "profile", "done_skills", "text")
+    held = {skill for key in keys for skill in sources[key]}
     return set(catalog.with_broader(held)), goal_skills(catalog, goal, request)
 
 

@@ -43,6 +43,9 @@ def _heading(catalog: Catalog, answer: dict[str, Any]) -> str:
 
 def _notes(catalog: Catalog, answer: dict[str, Any]) -> list[str]:
     lines = []
+    if answer.get("start", {}).get("text"):
+        names = _skill_names(catalog, answer["start"]["text"])
+        lines.append(f"Held from the text (--from-text): {names}.")
     if answer.get("untaught"):
         names = _skill_names(catalog, answer["untaught"])
         lines.append(f"Still to learn, not taught by any usable course: {names}.")

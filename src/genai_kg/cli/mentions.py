@@ -1,0 +1,65 @@
+"""Skills from text: ``skills FILE`` and the ``--from-text FILE`` option of path, gap, next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import DataOption, OutputFormat, StoreOption, _data_dir, _print_json, app, reports_errors
+
+FromTextOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--from-text",
+        help="A CV or job ad (UTF-8 text, - for stdin): the skills it names are held too.",
+        dir_okay=False,
+    ),
+]
+
+
+def _read(file: Path) -> tuple[str, str]:
+    """The text of ``file`` (``-``: standard input) and the name to show for it."""
+    from genai_kg.mentions.find import decode_text, read_text
+
+    if str(file) == "-":
+        import sys
+
+        return decode_text(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+    return read_text(file), str(file)
+
+
+def skills_in_text(file: Path | None, data: Path | None, store: Path | None) -> tuple[str, ...]:
+    """The curated skill ids the text at ``file`` names (none without a file)."""
+    if file is None:
+        return ()
+    from genai_kg.mentions.find import text_skills
+    from genai_kg.mentions.index import open_matcher
+
+    text, _ = _read(file)
+    return tuple(text_skills(open_matcher(_data_dir(data), store), text))
+
+
+@app.command()
+@reports_errors
+def skills(
+    file: Annotated[
+        Path, typer.Argument(help="A CV or job ad, UTF-8 text; - for stdin.", dir_okay=False)
+    ],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The skills a text names: curated names and aliases, and ESCO labels once imported."""
+    from genai_kg.mentions.find import find_skills
+    from genai_kg.mentions.index import open_matcher
+
+    text, name = _read(file)
+    answer = find_skills(open_matcher(_data_dir(data), store), text, name)
+    if fmt is OutputFormat.JSON:
+        _print_json(answer)
+        return
+    from genai_kg.mentions.find import skills_table
+
+    typer.echo(skills_table(answer))
