@@ -6,15 +6,18 @@ program of the dev dependency) and Virtuoso 7 (Debian's ``virtuoso-opensource``:
 ports; a test that needs one a machine lacks skips and says how to install it.
 
 The fixtures are imported by ``conftest.py``, so every test file can ask for them:
-``oxigraph``, ``virtuoso``, and ``remote_store`` (each test once per server).
+``oxigraph``, ``virtuoso``, and ``remote_store`` (each test once per server). ``bench/``
+starts the same servers with ``start_oxigraph`` / ``start_virtuoso`` and ``stop``.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,9 +28,24 @@ from typing import Any
 
 import pytest
 
-from nethelp import free_port, wait_until
-
 START_TIMEOUT = 60.0
+
+
+# Kept apart from nethelp (which reads conftest), so that bench/ can start the servers too.
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(predicate: Any, timeout: float, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
 
 
 @dataclass
@@ -43,7 +61,9 @@ class RemoteStore:
 
     def select(self, text: str, default_graph: str | None = None) -> list[dict[str, Any]]:
         """Run a SELECT by a URL-encoded POST; return the JSON bindings."""
-        fields = [("query", text)] + ([("default-graph-uri", default_graph)] if default_graph else [])
+        fields = [("query", text)] + (
+            [("default-graph-uri", default_graph)] if default_graph else []
+        )
         request = urllib.request.Request(
             self.query,
             data=urllib.parse.urlencode(fields).encode(),
@@ -102,7 +122,7 @@ def _wait_ready(store: RemoteStore) -> None:
         pytest.fail(f"the {store.name} server {state}; its log ends:\n{tail}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     """Terminate, then kill; bounded."""
     if process.poll() is None:
         process.terminate()
@@ -133,7 +153,7 @@ def start_oxigraph(folder: Path) -> RemoteStore:
     try:
         _wait_ready(store)
     except BaseException:
-        _stop(process)
+        stop(process)
         raise
     return store
 
@@ -215,7 +235,7 @@ def start_virtuoso(folder: Path) -> RemoteStore:
         if grant.returncode != 0 or "Error" in grant.stdout + grant.stderr:
             pytest.fail(f"isql-vt could not grant SPARQL_UPDATE:\n{grant.stdout}{grant.stderr}")
     except BaseException:
-        _stop(process)
+        stop(process)
         raise
     return store
 
@@ -227,7 +247,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
     try:
         yield store
     finally:
-        _stop(store.process)
+        stop(store.process)
 
 
 @pytest.fixture(scope="session")
@@ -237,7 +257,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
     try:
         yield store
     finally:
-        _stop(store.process)
+        stop(store.process)
 
 
 @pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])

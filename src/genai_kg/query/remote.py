@@ -11,6 +11,7 @@ Stores differ in what they send back; what is read here, each seen on a real ser
 
 - ``typed-literal`` bindings (the 2007 JSON draft, Virtuoso 7) read as literals;
 - an ASK answered as a one-row table of ``__ASK_RETVAL`` (Virtuoso 7) reads as the boolean;
+- an xsd:boolean written ``1`` or ``0`` (Virtuoso 7) reads as ``true`` or ``false``;
 - a default graph that is not the union of the named graphs (Oxigraph server): the graph
   ``push`` wrote is named in ``default-graph-uri``, so it is queried as pushed.
 """
@@ -238,7 +239,10 @@ def read_answer(answer: Answer, form: str, endpoint: str, limit: int | None) -> 
     try:
         if kind in _GRAPHS:
             fmt = getattr(ox.RdfFormat, _GRAPHS[kind])
-            triples = list(ox.parse(answer.body, format=fmt))
+            triples = [
+                ox.Triple(t.subject, t.predicate, _canonical(t.object))
+                for t in ox.parse(answer.body, format=fmt)
+            ]
             cut = limit is not None and len(triples) > limit
             return QueryResult(kind="graph", triples=triples[:limit], truncated=cut)
         fmt = getattr(ox.QueryResultsFormat, _RESULTS[kind])
@@ -248,12 +252,29 @@ def read_answer(answer: Answer, form: str, endpoint: str, limit: int | None) -> 
     if isinstance(parsed, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(parsed))
     variables = [variable.value for variable in parsed.variables]
-    rows = [[solution[name] for name in variables] for solution in parsed]
+    rows = [[_canonical(solution[name]) for name in variables] for solution in parsed]
     if form == "ask" and variables == ["__ASK_RETVAL"]:
         # Virtuoso 7's ASK: one row holding 1 when the pattern matches, none or 0 when not.
         return QueryResult(kind="ask", boolean=any(_truthy(row[0]) for row in rows))
     cut = limit is not None and len(rows) > limit
     return QueryResult(kind="select", variables=variables, rows=rows[:limit], truncated=cut)
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _canonical(term: Any) -> Any:
+    """Return an xsd:boolean written ``1`` or ``0`` (Virtuoso 7) as ``true`` or ``false``.
+
+    The same value, written as the embedded store and most stores write it, so a remote
+    answer prints as the local one does.
+    """
+    datatype = getattr(term, "datatype", None)
+    if datatype is not None and datatype.value == _BOOLEAN and term.value in ("1", "0"):
+        import pyoxigraph as ox
+
+        return ox.Literal("true" if term.value == "1" else "false", datatype=datatype)
+    return term
 
 
 def _truthy(term: Any) -> bool:
