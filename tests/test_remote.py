@@ -358,3 +358,225 @@ def test_remote_update_is_refused_before_sending(
     finally:
         fake.close()
     assert pushed.count(CURATED) == local_count
+
+
+# ----------------------------------------------------------------- what is sent, what is read
+
+
+def test_query_travels_as_a_form_with_the_pushed_graph(runner: CliRunner, store: Path) -> None:
+    """A URL-encoded POST (every SPARQL 1.1 endpoint reads it), naming the graph push wrote."""
+    fake = FakeEndpoint()
+    try:
+        for extra in ([], ["--graph", "http://test.example/g"], ["--graph", "default"]):
+            result = sparql(runner, store, "-", "--endpoint", fake.url, *extra, stdin=COURSES)
+            assert result.exit_code == 0, result.stderr
+    finally:
+        fake.close()
+    sent = [
+        urllib.parse.parse_qs(body.decode("ascii"), strict_parsing=True) for body in fake.bodies
+    ]
+    assert [fields.get("default-graph-uri") for fields in sent] == [
+        [CURATED],
+        ["http://test.example/g"],
+        None,
+    ]
+    assert all(fields["query"] == [COURSES] for fields in sent)
+    headers = fake.headers[0]
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert headers["Accept"].startswith("application/sparql-results+json")
+
+
+@pytest.mark.parametrize(
+    ("text", "accept"),
+    [
+        pytest.param("SELECT * { ?s ?p ?o }", "application/sparql-results+json", id="select"),
+        pytest.param("ASK { ?s ?p ?o }", "application/sparql-results+json", id="ask"),
+        pytest.param("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples", id="construct"),
+        pytest.param("DESCRIBE <http://x/y>", "application/n-triples", id="describe"),
+    ],
+)
+def test_accept_fits_the_query_form(runner: CliRunner, store: Path, text: str, accept: str) -> None:
+    """A graph is asked for as a graph: Virtuoso sends a CONSTRUCT as a table if JSON will do."""
+    fake = FakeEndpoint(answer=(200, "application/n-triples", b""))
+    try:
+        sparql(runner, store, "-", "--endpoint", fake.url, stdin=text)
+    finally:
+        fake.close()
+    assert fake.headers[0]["Accept"].split(",")[0] == accept
+    if accept == "application/n-triples":
+        assert "sparql-results" not in fake.headers[0]["Accept"]
+
+
+def test_undeclared_graph_prefixes_travel_with_the_query(runner: CliRunner, store: Path) -> None:
+    fake = FakeEndpoint()
+    try:
+        text = "SELECT ?c { ?c a gkg:Course ; schema:name ?n }"
+        result = sparql(runner, store, "-", "--endpoint", fake.url, stdin=text)
+        assert result.exit_code == 0, result.stderr
+    finally:
+        fake.close()
+    (sent,) = urllib.parse.parse_qs(fake.bodies[0].decode("ascii"))["query"]
+    assert sent == (
+        "PREFIX gkg: <https://w3id.org/genai-kg/ontology#>\n"
+        "PREFIX schema: <https://schema.org/>\n" + text
+    )
+    assert list(ox.Store().query(sent).variables) == [ox.Variable("c")]
+
+
+DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+TYPED_LITERAL = (
+    b'{"head": {"link": [], "vars": ["c", "hours"]}, "results": {"distinct": false, '
+    b'"ordered": true, "bindings": [{"c": {"type": "uri", "value": "http://x/c"}, '
+    b'"hours": {"type": "typed-literal", "datatype": "' + DECIMAL.encode() + b'", '
+    b'"value": "5"}}]}}'
+)
+RESULTS_XML = (
+    b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+    b'<variable name="c"/><variable name="hours"/></head><results><result>'
+    b'<binding name="c"><uri>http://x/c</uri></binding><binding name="hours">'
+    b'<literal datatype="' + DECIMAL.encode() + b'">5</literal></binding></result>'
+    b"</results></sparql>"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [
+        pytest.param("application/sparql-results+json", TYPED_LITERAL, id="json-typed-literal"),
+        pytest.param("application/sparql-results+xml; charset=UTF-8", RESULTS_XML, id="xml"),
+    ],
+)
+def test_results_are_read_in_each_form(
+    runner: CliRunner, store: Path, kind: str, body: bytes
+) -> None:
+    """Virtuoso 7's JSON (``typed-literal``, as the 2007 draft had it) and results XML."""
+    fake = FakeEndpoint(answer=(200, kind, body))
+    try:
+        result = sparql(runner, store, "-", "-f", "json", "--endpoint", fake.url, stdin=COURSES)
+    finally:
+        fake.close()
+    assert result.exit_code == 0, result.stderr
+    assert row_set(result.stdout) == {
+        (ox.NamedNode("http://x/c"), ox.Literal("5", datatype=ox.NamedNode(DECIMAL)))
+    }
+
+
+def virtuoso_ask(value: str | None) -> bytes:
+    binding = (
+        '{"__ASK_RETVAL": {"type": "typed-literal", "datatype": '
+        f'"http://www.w3.org/2001/XMLSchema#integer", "value": "{value}"}}}}'
+    )
+    rows = binding if value is not None else ""
+    return (
+        '{"head": {"link": [], "vars": ["__ASK_RETVAL"]}, "results": {"distinct": false, '
+        f'"ordered": true, "bindings": [{rows}]}}}}'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(virtuoso_ask("1"), "true", id="one"),
+        pytest.param(virtuoso_ask("0"), "false", id="zero"),
+        pytest.param(virtuoso_ask(None), "false", id="no-row"),
+        pytest.param(b'{"head": {}, "boolean": true}', "true", id="standard"),
+    ],
+)
+def test_ask_as_virtuoso_answers_it(
+    runner: CliRunner, store: Path, body: bytes, expected: str
+) -> None:
+    fake = FakeEndpoint(answer=(200, "application/sparql-results+json", body))
+    try:
+        result = sparql(runner, store, "-", "--endpoint", fake.url, stdin="ASK { ?s ?p ?o }")
+    finally:
+        fake.close()
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_select_of_that_name_stays_a_table(runner: CliRunner, store: Path) -> None:
+    """Only an ASK is read as a boolean: a SELECT's rows are its rows."""
+    fake = FakeEndpoint(answer=(200, "application/sparql-results+json", virtuoso_ask("1")))
+    try:
+        text = "SELECT ?__ASK_RETVAL { ?s ?p ?__ASK_RETVAL }"
+        result = sparql(runner, store, "-", "-f", "json", "--endpoint", fake.url, stdin=text)
+    finally:
+        fake.close()
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["head"]["vars"] == ["__ASK_RETVAL"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        pytest.param(
+            (
+                501,
+                "text/html",
+                b"<!DOCTYPE HTML><html><head><title>Error response</title>"
+                b"</head><body><h1>Unsupported method ('POST')</h1></body></html>",
+            ),
+            "is not a SPARQL endpoint: HTTP 501 text/html (Error response)",
+            id="501-html",
+        ),
+        pytest.param(
+            (200, "text/html; charset=utf-8", b"<html><title>Welcome</title></html>"),
+            "is not a SPARQL endpoint: HTTP 200 text/html (Welcome)",
+            id="200-html-page",
+        ),
+        pytest.param(
+            (404, "text/plain", b"no page here\n"),
+            "is not a SPARQL endpoint: HTTP 404 text/plain (no page here)",
+            id="404",
+        ),
+        pytest.param(
+            (400, "text/plain", b"Virtuoso 37000 Error SP030: SPARQL compiler, line 1\n"),
+            "refused the query: HTTP 400 text/plain (Virtuoso 37000 Error SP030",
+            id="400-refused",
+        ),
+        pytest.param(
+            (200, "application/sparql-results+json", b"{not json"),
+            "unreadable answer (application/sparql-results+json)",
+            id="broken-json",
+        ),
+        pytest.param(
+            (302, "text/html", b""),
+            "redirects (HTTP 302)",
+            id="redirect-not-followed",
+        ),
+    ],
+)
+def test_what_is_not_an_answer_is_named(
+    runner: CliRunner, store: Path, answer: tuple[int, str, bytes], expected: str
+) -> None:
+    fake = FakeEndpoint(answer=answer)
+    try:
+        result = sparql(runner, store, "-", "--endpoint", fake.url, stdin="SELECT * {}")
+    finally:
+        fake.close()
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith(f"Error: {fake.url}")
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(fake.bodies) == 1  # nothing followed the redirect
+
+
+def test_push_to_genai_kg_serve_says_it_is_read_only(runner: CliRunner, tmp_path: Path) -> None:
+    """The user's mistake the issue saw: pushing to the explorer's own (read-only) /sparql."""
+    from servehelp import start_server, stop_server
+
+    server = start_server(tmp_path)
+    try:
+        result = push(runner, server.url, CURATED)
+        query = sparql(runner, tmp_path / "store", "-", "--endpoint", server.url, stdin=COURSES)
+    finally:
+        stop_server(server.process)
+    assert result.exit_code == 1
+    first, hint = result.stderr.splitlines()
+    assert first.startswith(
+        f"Error: {server.url} does not take a graph (Graph Store Protocol PUT): "
+        "HTTP 405 text/plain (PUT is not allowed here"
+    )
+    assert "read-only" in hint and "/sparql-graph-crud" in hint and "/store" in hint
+    # The same URL is a SPARQL endpoint to query.
+    assert query.exit_code == 0, query.stderr
