@@ -127,7 +127,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 def query_form(text: str) -> str:
     """Return the query's form: ``select``, ``ask``, ``construct`` or ``describe``.
 
-    >>> query_form("PREFIX ask: <http://x/> # CONSTRUCT\nASK { ?s ask:p 'SELECT' }")
+    >>> query_form("PREFIX ask: <http://x/> # CONSTRUCT\\nASK { ?s ask:p 'SELECT' }")
     'ask'
     """
     for kind, value in _tokens(text):
@@ -161,6 +161,21 @@ def declare_prefixes(text: str) -> str:
     return "".join(lines) + text
 
 
+def prepare_query(text: str, bindings: Mapping[str, Any] | None = None) -> str:
+    """Return the text ``query_endpoint`` sends: checked, bound, the graph's prefixes declared.
+
+    Raises:
+        QueryError: the query is refused (SERVICE, LOAD, updates) or has nowhere for a binding.
+
+    >>> print(prepare_query("SELECT ?r { ?r a gkg:Role }"))
+    PREFIX gkg: <https://w3id.org/genai-kg/ontology#>
+    SELECT ?r { ?r a gkg:Role }
+    """
+    text = check_query(text, graphs=None)
+    # The bound text is what is sent, so it is what the check must read.
+    return check_query(declare_prefixes(bind_remote(text, bindings or {})), graphs=None)
+
+
 def query_endpoint(
     endpoint: str,
     text: str,
@@ -186,9 +201,7 @@ def query_endpoint(
             answers an error.
     """
     check_url(endpoint)
-    text = check_query(text, graphs=None)
-    # The bound text is what is sent, so it is what the check must read.
-    sent = check_query(declare_prefixes(bind_remote(text, bindings or {})), graphs=None)
+    sent = prepare_query(text, bindings)
     form = query_form(sent)
     fields = [("query", sent)]
     if default_graph is not None:
