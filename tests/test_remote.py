@@ -408,6 +408,7 @@ def test_accept_fits_the_query_form(runner: CliRunner, store: Path, text: str, a
 
 
 def test_undeclared_graph_prefixes_travel_with_the_query(runner: CliRunner, store: Path) -> None:
+    """Declared on the first line: a syntax error's line number stays the user's."""
     fake = FakeEndpoint()
     try:
         text = "SELECT ?c { ?c a gkg:Course ; schema:name ?n }"
@@ -417,8 +418,8 @@ def test_undeclared_graph_prefixes_travel_with_the_query(runner: CliRunner, stor
         fake.close()
     (sent,) = urllib.parse.parse_qs(fake.bodies[0].decode("ascii"))["query"]
     assert sent == (
-        "PREFIX gkg: <https://w3id.org/genai-kg/ontology#>\n"
-        "PREFIX schema: <https://schema.org/>\n" + text
+        "PREFIX gkg: <https://w3id.org/genai-kg/ontology#> "
+        "PREFIX schema: <https://schema.org/> " + text
     )
     assert list(ox.Store().query(sent).variables) == [ox.Variable("c")]
 
@@ -580,3 +581,21 @@ def test_push_to_genai_kg_serve_says_it_is_read_only(runner: CliRunner, tmp_path
     assert "read-only" in hint and "/sparql-graph-crud" in hint and "/store" in hint
     # The same URL is a SPARQL endpoint to query.
     assert query.exit_code == 0, query.stderr
+
+
+def test_a_syntax_error_names_the_users_line(runner: CliRunner, store: Path) -> None:
+    """Prefixes and parameters added for the remote store move no line of the query."""
+    text = (
+        "# title: t\n# param: name string = x -- a name\n"
+        "SELECT ?s\nFROM <http://x/g>\nWHERE { ?s schema:name ?name . ?s schema:url }\n"
+    )
+    path = store.parent / "broken.rq"
+    path.write_text(text, encoding="utf-8")
+    fake = FakeEndpoint()
+    try:
+        result = sparql(runner, store, str(path), "--endpoint", fake.url)
+    finally:
+        fake.close()
+    assert result.exit_code == 1
+    assert "syntax error at line 5" in result.stderr, result.stderr
+    assert fake.bodies == []

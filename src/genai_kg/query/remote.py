@@ -26,7 +26,7 @@ from typing import Any
 
 from genai_kg.errors import EndpointError, QueryError
 from genai_kg.graph.namespaces import PREFIX_IRIS
-from genai_kg.query.check import check_query
+from genai_kg.query.check import check_query, normalize_query
 from genai_kg.query.sparql import QueryResult
 from genai_kg.query.transport import USER_AGENT, Answer, check_url, send
 
@@ -142,9 +142,8 @@ def declare_prefixes(text: str) -> str:
     The embedded engine knows the graph's prefixes; another store does not, so they travel
     with the query.
 
-    >>> print(declare_prefixes("PREFIX gkg: <x:> SELECT * { ?c a gkg:Course ; schema:name ?n }"))
-    PREFIX schema: <https://schema.org/>
-    PREFIX gkg: <x:> SELECT * { ?c a gkg:Course ; schema:name ?n }
+    >>> declare_prefixes("PREFIX gkg: <x:> ASK { ?c schema:name gkg:x }")
+    'PREFIX schema: <https://schema.org/> PREFIX gkg: <x:> ASK { ?c schema:name gkg:x }'
     """
     tokens = _tokens(text)
     declared = {
@@ -153,8 +152,9 @@ def declare_prefixes(text: str) -> str:
         if kind == "word" and word.upper() == "PREFIX" and next_kind == "pname"
     }
     used = {value.partition(":")[0] for kind, value in tokens if kind == "pname"}
+    # On the query's first line, so that the line numbers of its errors stay the user's.
     lines = [
-        f"PREFIX {name}: <{iri}>\n"
+        f"PREFIX {name}: <{iri}> "
         for name, iri in PREFIX_IRIS.items()
         if name in used and name not in declared
     ]
@@ -167,13 +167,14 @@ def prepare_query(text: str, bindings: Mapping[str, Any] | None = None) -> str:
     Raises:
         QueryError: the query is refused (SERVICE, LOAD, updates) or has nowhere for a binding.
 
-    >>> print(prepare_query("SELECT ?r { ?r a gkg:Role }"))
-    PREFIX gkg: <https://w3id.org/genai-kg/ontology#>
-    SELECT ?r { ?r a gkg:Role }
+    >>> prepare_query("SELECT ?r { ?r a gkg:Role }")
+    'PREFIX gkg: <https://w3id.org/genai-kg/ontology#> SELECT ?r { ?r a gkg:Role }'
     """
-    text = check_query(text, graphs=None)
-    # The bound text is what is sent, so it is what the check must read.
-    return check_query(declare_prefixes(bind_remote(text, bindings or {})), graphs=None)
+    # The bound text is what is sent, so it is the one text the check reads (once: a parse
+    # costs up to half a second). Neither the prefixes nor the VALUES block add a line, so
+    # a syntax error's line is the user's.
+    bound = bind_remote(normalize_query(text), bindings or {})
+    return check_query(declare_prefixes(bound), graphs=None)
 
 
 def query_endpoint(
