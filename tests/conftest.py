@@ -40,3 +40,8 @@ def runner() -> CliRunner:
 def rebuild_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force every import through the rebuild path (a new database, snapshots, the switch)."""
     monkeypatch.setattr(genai_kg.store.replace, "UPDATE_LIMIT", 10)
+
+
+# The real SPARQL servers (tests/stores.py), for every test file. Imported last: stores.py
+# reads TINY's neighbours from this module through nethelp.
+from stores import oxigraph, remote_store, virtuoso  # noqa: E402, F401

@@ -72,17 +72,26 @@ class Listener:
 
 
 class FakeEndpoint:
-    """An HTTP server on 127.0.0.1 that records request bodies and answers empty results.
+    """An HTTP server on 127.0.0.1 that records requests and answers empty results.
 
     ``delay``: seconds of silence before answering. ``trickle``: after the headers, send the
-    body one byte every ``trickle`` seconds (a store that is alive but too slow).
+    body one byte every ``trickle`` seconds (a store that is alive but too slow). ``answer``:
+    (status, content type, body) to send instead of empty results.
     """
 
     EMPTY = b'{"head": {"vars": []}, "results": {"bindings": []}}'
 
-    def __init__(self, delay: float = 0.0, trickle: float | None = None) -> None:
+    def __init__(
+        self,
+        delay: float = 0.0,
+        trickle: float | None = None,
+        answer: tuple[int, str, bytes] | None = None,
+    ) -> None:
         release = self.release = threading.Event()
         self.bodies: list[bytes] = []
+        self.headers: list[dict[str, str]] = []
+        self.paths: list[str] = []
+        status, kind, canned = answer or (200, "application/sparql-results+json", self.EMPTY)
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -92,12 +101,14 @@ class FakeEndpoint:
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 outer.bodies.append(self.rfile.read(length))
+                outer.headers.append(dict(self.headers.items()))
+                outer.paths.append(self.path)
                 if release.wait(delay):
                     return
-                body = outer.EMPTY + b" " * (0 if trickle is None else 200)
+                body = canned + b" " * (0 if trickle is None else 200)
                 try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     if trickle is None:

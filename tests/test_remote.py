@@ -1,19 +1,17 @@
 """Remote stores: `push` and `sparql --endpoint` against a real Oxigraph server, and against
-endpoints that are down, slow, or merely record what they are sent.
+endpoints that are down, slow, not SPARQL endpoints, or merely record what they are sent.
 
-The Oxigraph server runs once per session (``--union-default-graph``, like the local store)
-and is stopped at the end; each test pushes to a graph of its own.
+The Oxigraph server (tests/stores.py) runs once per session with its default graph its own,
+as it ships: queries reach the pushed graph because the client names it. Each push test
+writes a graph of its own. The equality of every named query on both real servers is
+tests/test_remote_stores.py.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,8 @@ from conftest import TINY
 from genai_kg.cli import app
 from genai_kg.graph.build import Built
 from genai_kg.graph.export import to_oxigraph
-from nethelp import FakeEndpoint, closed_port, free_port, run_cli, wait_until
+from nethelp import FakeEndpoint, closed_port, run_cli
+from stores import RemoteStore
 
 CURATED = "https://w3id.org/genai-kg/graph/curated"
 
@@ -49,88 +48,6 @@ SELECT DISTINCT ?skill ?name WHERE {
   FILTER(STR(?label) = ?name)
 }
 """
-
-
-class OxigraphServer:
-    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
-        self.process = process
-        self.base = f"http://127.0.0.1:{port}"
-        self.store = f"{self.base}/store"
-        self.query = f"{self.base}/query"
-
-    def select(self, text: str) -> list[dict[str, Any]]:
-        request = urllib.request.Request(
-            self.query,
-            data=text.encode(),
-            headers={
-                "Content-Type": "application/sparql-query",
-                "Accept": "application/sparql-results+json",
-            },
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            bindings: list[dict[str, Any]] = json.load(response)["results"]["bindings"]
-            return bindings
-
-    def drop(self, graph: str) -> None:
-        request = urllib.request.Request(
-            self.base + "/update",
-            data=f"DROP SILENT GRAPH <{graph}>".encode(),
-            headers={"Content-Type": "application/sparql-update"},
-        )
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
-    def count(self, graph: str) -> int:
-        rows = self.select(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        return int(rows[0]["n"]["value"])
-
-
-def _oxigraph_program() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if not found:
-        pytest.skip("the oxigraph server program is not installed (pip install oxigraph)")
-    return found
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return bool(response.status)
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="session")
-def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    """A real Oxigraph server on 127.0.0.1, stopped (terminate, then kill) at the end."""
-    program = _oxigraph_program()
-    location = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [program, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-        + ["--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = OxigraphServer(process, port)
-    try:
-        if not wait_until(
-            lambda: process.poll() is not None or _answers(server.base + "/"), timeout=30
-        ):
-            pytest.fail("the Oxigraph server did not answer within 30 s")
-        if process.poll() is not None:
-            pytest.fail(f"the Oxigraph server exited with {process.returncode}")
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -163,11 +80,10 @@ def row_set(text: str) -> set[tuple[Any, ...]]:
 
 
 @pytest.fixture
-def graph(oxigraph: OxigraphServer, request: pytest.FixtureRequest) -> Iterator[str]:
+def graph(oxigraph: RemoteStore, request: pytest.FixtureRequest) -> Iterator[str]:
     """A graph IRI of this test's own, dropped from the server afterwards.
 
-    The server's default graph is the union of its graphs: leftovers would multiply the
-    matches of every later query.
+    Dropped so that the server holds only what the next test expects.
     """
     iri = "http://test.example/graph/" + request.node.name.replace("[", "-").strip("]")
     yield iri
@@ -178,9 +94,9 @@ def graph(oxigraph: OxigraphServer, request: pytest.FixtureRequest) -> Iterator[
 
 
 @pytest.fixture(scope="module")
-def pushed(oxigraph: OxigraphServer) -> OxigraphServer:
+def pushed(oxigraph: RemoteStore) -> RemoteStore:
     """The curated graph pushed once to the shared server."""
-    result = push(CliRunner(), oxigraph.store, CURATED)
+    result = push(CliRunner(), oxigraph.graph_store, CURATED)
     assert result.exit_code == 0, result.stderr
     return oxigraph
 
@@ -201,7 +117,7 @@ def pushed(oxigraph: OxigraphServer) -> OxigraphServer:
 def test_remote_rows_equal_local_rows(
     runner: CliRunner,
     store: Path,
-    pushed: OxigraphServer,
+    pushed: RemoteStore,
     args: list[str],
     stdin: str | None,
 ) -> None:
@@ -213,36 +129,36 @@ def test_remote_rows_equal_local_rows(
 
 
 def test_push_reports_the_count(
-    runner: CliRunner, oxigraph: OxigraphServer, local_count: int, graph: str
+    runner: CliRunner, oxigraph: RemoteStore, local_count: int, graph: str
 ) -> None:
-    result = push(runner, oxigraph.store, graph)
+    result = push(runner, oxigraph.graph_store, graph)
     assert result.exit_code == 0, result.stderr
     assert f"{local_count:,}" in result.stdout
     assert oxigraph.count(graph) == local_count
 
 
 def test_push_twice_replaces(
-    runner: CliRunner, oxigraph: OxigraphServer, local_count: int, graph: str
+    runner: CliRunner, oxigraph: RemoteStore, local_count: int, graph: str
 ) -> None:
     for _ in range(2):
-        result = push(runner, oxigraph.store, graph)
+        result = push(runner, oxigraph.graph_store, graph)
         assert result.exit_code == 0, result.stderr
     assert oxigraph.count(graph) == local_count
 
 
 def test_push_replaces_a_different_graph(
     runner: CliRunner,
-    oxigraph: OxigraphServer,
+    oxigraph: RemoteStore,
     tiny_copy: Path,
     local_count: int,
     graph: str,
 ) -> None:
     """A smaller dataset pushed over a bigger one leaves no triple of the old one behind."""
-    assert push(runner, oxigraph.store, graph).exit_code == 0
+    assert push(runner, oxigraph.graph_store, graph).exit_code == 0
     courses = tiny_copy / "courses.yaml"
     text = courses.read_text(encoding="utf-8")
     courses.write_text(text[: text.index("- id: prompt-course")], encoding="utf-8")
-    result = push(runner, oxigraph.store, graph, tiny_copy)
+    result = push(runner, oxigraph.graph_store, graph, tiny_copy)
     assert result.exit_code == 0, result.stderr
     assert 0 < oxigraph.count(graph) < local_count
     gone = oxigraph.select(
@@ -263,22 +179,22 @@ def test_push_replaces_a_different_graph(
 )
 def test_failed_push_leaves_the_old_graph_whole(
     runner: CliRunner,
-    oxigraph: OxigraphServer,
+    oxigraph: RemoteStore,
     tiny_copy: Path,
     local_count: int,
     graph: str,
     failure: str,
 ) -> None:
-    assert push(runner, oxigraph.store, graph).exit_code == 0
+    assert push(runner, oxigraph.graph_store, graph).exit_code == 0
     if failure == "wrong-path":
         result = push(runner, oxigraph.base + "/nowhere", graph)
     elif failure == "bad-graph-iri":
-        result = push(runner, oxigraph.store, "not an iri")
+        result = push(runner, oxigraph.graph_store, "not an iri")
     elif failure == "graph-iri-with-space":
-        result = push(runner, oxigraph.store, graph + " x")
+        result = push(runner, oxigraph.graph_store, graph + " x")
     else:
         (tiny_copy / "courses.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
-        result = push(runner, oxigraph.store, graph, tiny_copy)
+        result = push(runner, oxigraph.graph_store, graph, tiny_copy)
     assert result.exit_code == 1, (result.stdout, result.stderr)
     assert result.stderr.startswith("Error:")
     assert "Traceback" not in result.stderr
@@ -289,7 +205,7 @@ def test_failed_push_leaves_the_old_graph_whole(
 
 
 def test_param_reaches_the_remote_as_values(
-    runner: CliRunner, store: Path, pushed: OxigraphServer
+    runner: CliRunner, store: Path, pushed: RemoteStore
 ) -> None:
     result = sparql(
         runner, store, "courses-for-skill", "-p", "skill=docker", "-f", "json",
@@ -313,7 +229,7 @@ def test_param_reaches_the_remote_as_values(
 def test_injected_value_stays_a_value_remotely(
     runner: CliRunner,
     store: Path,
-    pushed: OxigraphServer,
+    pushed: RemoteStore,
     local_count: int,
     tmp_path: Path,
     value: str,
@@ -343,7 +259,7 @@ def test_values_block_sent_is_well_formed(runner: CliRunner, store: Path, tmp_pa
         (body,) = fake.bodies
     finally:
         fake.close()
-    sent = body.decode("utf-8")
+    (sent,) = urllib.parse.parse_qs(body.decode("ascii"), strict_parsing=True)["query"]
     # The query text is unchanged but for one VALUES block at the start of its WHERE group,
     # where it constrains the group's FILTER as a local substitution does.
     where = SKILL_BY_NAME.index("WHERE {") + len("WHERE {")
@@ -430,7 +346,7 @@ def test_slow_endpoint_times_out(
 
 
 def test_remote_update_is_refused_before_sending(
-    runner: CliRunner, store: Path, pushed: OxigraphServer, local_count: int
+    runner: CliRunner, store: Path, pushed: RemoteStore, local_count: int
 ) -> None:
     fake = FakeEndpoint()
     try:
@@ -442,3 +358,244 @@ def test_remote_update_is_refused_before_sending(
     finally:
         fake.close()
     assert pushed.count(CURATED) == local_count
+
+
+# ----------------------------------------------------------------- what is sent, what is read
+
+
+def test_query_travels_as_a_form_with_the_pushed_graph(runner: CliRunner, store: Path) -> None:
+    """A URL-encoded POST (every SPARQL 1.1 endpoint reads it), naming the graph push wrote."""
+    fake = FakeEndpoint()
+    try:
+        for extra in ([], ["--graph", "http://test.example/g"], ["--graph", "default"]):
+            result = sparql(runner, store, "-", "--endpoint", fake.url, *extra, stdin=COURSES)
+            assert result.exit_code == 0, result.stderr
+    finally:
+        fake.close()
+    sent = [
+        urllib.parse.parse_qs(body.decode("ascii"), strict_parsing=True) for body in fake.bodies
+    ]
+    assert [fields.get("default-graph-uri") for fields in sent] == [
+        [CURATED],
+        ["http://test.example/g"],
+        None,
+    ]
+    assert all(fields["query"] == [COURSES] for fields in sent)
+    headers = fake.headers[0]
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert headers["Accept"].startswith("application/sparql-results+json")
+
+
+@pytest.mark.parametrize(
+    ("text", "accept"),
+    [
+        pytest.param("SELECT * { ?s ?p ?o }", "application/sparql-results+json", id="select"),
+        pytest.param("ASK { ?s ?p ?o }", "application/sparql-results+json", id="ask"),
+        pytest.param("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples", id="construct"),
+        pytest.param("DESCRIBE <http://x/y>", "application/n-triples", id="describe"),
+    ],
+)
+def test_accept_fits_the_query_form(runner: CliRunner, store: Path, text: str, accept: str) -> None:
+    """A graph is asked for as a graph: Virtuoso sends a CONSTRUCT as a table if JSON will do."""
+    fake = FakeEndpoint(answer=(200, "application/n-triples", b""))
+    try:
+        sparql(runner, store, "-", "--endpoint", fake.url, stdin=text)
+    finally:
+        fake.close()
+    assert fake.headers[0]["Accept"].split(",")[0] == accept
+    if accept == "application/n-triples":
+        assert "sparql-results" not in fake.headers[0]["Accept"]
+
+
+def test_undeclared_graph_prefixes_travel_with_the_query(runner: CliRunner, store: Path) -> None:
+    """Declared on the first line: a syntax error's line number stays the user's."""
+    fake = FakeEndpoint()
+    try:
+        text = "SELECT ?c { ?c a gkg:Course ; schema:name ?n }"
+        result = sparql(runner, store, "-", "--endpoint", fake.url, stdin=text)
+        assert result.exit_code == 0, result.stderr
+    finally:
+        fake.close()
+    (sent,) = urllib.parse.parse_qs(fake.bodies[0].decode("ascii"))["query"]
+    assert sent == (
+        "PREFIX gkg: <https://w3id.org/genai-kg/ontology#> "
+        "PREFIX schema: <https://schema.org/> " + text
+    )
+    assert list(ox.Store().query(sent).variables) == [ox.Variable("c")]
+
+
+DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+TYPED_LITERAL = (
+    b'{"head": {"link": [], "vars": ["c", "hours"]}, "results": {"distinct": false, '
+    b'"ordered": true, "bindings": [{"c": {"type": "uri", "value": "http://x/c"}, '
+    b'"hours": {"type": "typed-literal", "datatype": "' + DECIMAL.encode() + b'", '
+    b'"value": "5"}}]}}'
+)
+RESULTS_XML = (
+    b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+    b'<variable name="c"/><variable name="hours"/></head><results><result>'
+    b'<binding name="c"><uri>http://x/c</uri></binding><binding name="hours">'
+    b'<literal datatype="' + DECIMAL.encode() + b'">5</literal></binding></result>'
+    b"</results></sparql>"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [
+        pytest.param("application/sparql-results+json", TYPED_LITERAL, id="json-typed-literal"),
+        pytest.param("application/sparql-results+xml; charset=UTF-8", RESULTS_XML, id="xml"),
+    ],
+)
+def test_results_are_read_in_each_form(
+    runner: CliRunner, store: Path, kind: str, body: bytes
+) -> None:
+    """Virtuoso 7's JSON (``typed-literal``, as the 2007 draft had it) and results XML."""
+    fake = FakeEndpoint(answer=(200, kind, body))
+    try:
+        result = sparql(runner, store, "-", "-f", "json", "--endpoint", fake.url, stdin=COURSES)
+    finally:
+        fake.close()
+    assert result.exit_code == 0, result.stderr
+    assert row_set(result.stdout) == {
+        (ox.NamedNode("http://x/c"), ox.Literal("5", datatype=ox.NamedNode(DECIMAL)))
+    }
+
+
+def virtuoso_ask(value: str | None) -> bytes:
+    binding = (
+        '{"__ASK_RETVAL": {"type": "typed-literal", "datatype": '
+        f'"http://www.w3.org/2001/XMLSchema#integer", "value": "{value}"}}}}'
+    )
+    rows = binding if value is not None else ""
+    return (
+        '{"head": {"link": [], "vars": ["__ASK_RETVAL"]}, "results": {"distinct": false, '
+        f'"ordered": true, "bindings": [{rows}]}}}}'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(virtuoso_ask("1"), "true", id="one"),
+        pytest.param(virtuoso_ask("0"), "false", id="zero"),
+        pytest.param(virtuoso_ask(None), "false", id="no-row"),
+        pytest.param(b'{"head": {}, "boolean": true}', "true", id="standard"),
+    ],
+)
+def test_ask_as_virtuoso_answers_it(
+    runner: CliRunner, store: Path, body: bytes, expected: str
+) -> None:
+    fake = FakeEndpoint(answer=(200, "application/sparql-results+json", body))
+    try:
+        result = sparql(runner, store, "-", "--endpoint", fake.url, stdin="ASK { ?s ?p ?o }")
+    finally:
+        fake.close()
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_select_of_that_name_stays_a_table(runner: CliRunner, store: Path) -> None:
+    """Only an ASK is read as a boolean: a SELECT's rows are its rows."""
+    fake = FakeEndpoint(answer=(200, "application/sparql-results+json", virtuoso_ask("1")))
+    try:
+        text = "SELECT ?__ASK_RETVAL { ?s ?p ?__ASK_RETVAL }"
+        result = sparql(runner, store, "-", "-f", "json", "--endpoint", fake.url, stdin=text)
+    finally:
+        fake.close()
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["head"]["vars"] == ["__ASK_RETVAL"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        pytest.param(
+            (
+                501,
+                "text/html",
+                b"<!DOCTYPE HTML><html><head><title>Error response</title>"
+                b"</head><body><h1>Unsupported method ('POST')</h1></body></html>",
+            ),
+            "is not a SPARQL endpoint: HTTP 501 text/html (Error response)",
+            id="501-html",
+        ),
+        pytest.param(
+            (200, "text/html; charset=utf-8", b"<html><title>Welcome</title></html>"),
+            "is not a SPARQL endpoint: HTTP 200 text/html (Welcome)",
+            id="200-html-page",
+        ),
+        pytest.param(
+            (404, "text/plain", b"no page here\n"),
+            "is not a SPARQL endpoint: HTTP 404 text/plain (no page here)",
+            id="404",
+        ),
+        pytest.param(
+            (400, "text/plain", b"Virtuoso 37000 Error SP030: SPARQL compiler, line 1\n"),
+            "refused the query: HTTP 400 text/plain (Virtuoso 37000 Error SP030",
+            id="400-refused",
+        ),
+        pytest.param(
+            (200, "application/sparql-results+json", b"{not json"),
+            "unreadable answer (application/sparql-results+json)",
+            id="broken-json",
+        ),
+        pytest.param(
+            (302, "text/html", b""),
+            "redirects (HTTP 302)",
+            id="redirect-not-followed",
+        ),
+    ],
+)
+def test_what_is_not_an_answer_is_named(
+    runner: CliRunner, store: Path, answer: tuple[int, str, bytes], expected: str
+) -> None:
+    fake = FakeEndpoint(answer=answer)
+    try:
+        result = sparql(runner, store, "-", "--endpoint", fake.url, stdin="SELECT * {}")
+    finally:
+        fake.close()
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith(f"Error: {fake.url}")
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(fake.bodies) == 1  # nothing followed the redirect
+
+
+def test_push_to_genai_kg_serve_says_it_is_read_only(runner: CliRunner, tmp_path: Path) -> None:
+    """The user's mistake the issue saw: pushing to the explorer's own (read-only) /sparql."""
+    from servehelp import start_server, stop_server
+
+    server = start_server(tmp_path)
+    try:
+        result = push(runner, server.url, CURATED)
+        query = sparql(runner, tmp_path / "store", "-", "--endpoint", server.url, stdin=COURSES)
+    finally:
+        stop_server(server.process)
+    assert result.exit_code == 1
+    first, hint = result.stderr.splitlines()
+    assert first.startswith(
+        f"Error: {server.url} does not take a graph (Graph Store Protocol PUT): "
+        "HTTP 405 text/plain (PUT is not allowed here"
+    )
+    assert "read-only" in hint and "/sparql-graph-crud" in hint and "/store" in hint
+    # The same URL is a SPARQL endpoint to query.
+    assert query.exit_code == 0, query.stderr
+
+
+def test_a_syntax_error_names_the_users_line(runner: CliRunner, store: Path) -> None:
+    """Prefixes and parameters added for the remote store move no line of the query."""
+    text = (
+        "# title: t\n# param: name string = x -- a name\n"
+        "SELECT ?s\nFROM <http://x/g>\nWHERE { ?s schema:name ?name . ?s schema:url }\n"
+    )
+    path = store.parent / "broken.rq"
+    path.write_text(text, encoding="utf-8")
+    fake = FakeEndpoint()
+    try:
+        result = sparql(runner, store, str(path), "--endpoint", fake.url)
+    finally:
+        fake.close()
+    assert result.exit_code == 1
+    assert "syntax error at line 5" in result.stderr, result.stderr
+    assert fake.bodies == []

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from genai_kg.graph.namespaces import CURATED_GRAPH
+
 from . import (
     DataOption,
     StoreOption,
@@ -70,6 +72,14 @@ def sparql(
             "--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the local store."
         ),
     ] = None,
+    graph: Annotated[
+        str,
+        typer.Option(
+            "--graph",
+            help="With --endpoint: the graph to query, sent as default-graph-uri (default: the "
+            "one `push` writes); `default` for the store's own default graph.",
+        ),
+    ] = CURATED_GRAPH,
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -83,7 +93,14 @@ def sparql(
     if endpoint is not None:
         from genai_kg.query.remote import query_endpoint
 
-        result = query_endpoint(endpoint, named.text, bindings, timeout=timeout, limit=limit)
+        result = query_endpoint(
+            endpoint,
+            named.text,
+            bindings,
+            timeout=timeout,
+            limit=limit,
+            default_graph=None if graph == "default" else graph,
+        )
     else:
         from genai_kg.store.database import open_store
 

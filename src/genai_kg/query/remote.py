@@ -1,25 +1,39 @@
 """Remote SPARQL stores over the W3C protocols: query an endpoint, replace a named graph.
 
-Plain ``urllib`` is enough for both protocols, so no HTTP client is added. Every request
-has a deadline; a store that is down, slow or answers an error gives an ``EndpointError``
-naming the endpoint and the cause.
+What is sent is what every SPARQL 1.1 endpoint must read: the query as a URL-encoded POST
+(field ``query``, with ``default-graph-uri`` to name the graph to query), answers asked for
+as SPARQL results JSON or XML (N-Triples or Turtle for CONSTRUCT and DESCRIBE), the graph
+replaced by one Graph Store Protocol PUT. Every request has a deadline; a store that is
+down, slow, not a SPARQL endpoint or answers an error gives an ``EndpointError`` naming the
+URL and what came back.
+
+Stores differ in what they send back; what is read here, each seen on a real server:
+
+- ``typed-literal`` bindings (the 2007 JSON draft, Virtuoso 7) read as literals;
+- an ASK answered as a one-row table of ``__ASK_RETVAL`` (Virtuoso 7) reads as the boolean;
+- an xsd:boolean written ``1`` or ``0`` (Virtuoso 7) reads as ``true`` or ``false``;
+- a default graph that is not the union of the named graphs (Oxigraph server): the graph
+  ``push`` wrote is named in ``default-graph-uri``, so it is queried as pushed.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from genai_kg.errors import EndpointError, QueryError
-from genai_kg.query.check import check_query
+from genai_kg.graph.namespaces import PREFIX_IRIS
+from genai_kg.query.check import check_query, normalize_query
 from genai_kg.query.sparql import QueryResult
+from genai_kg.query.transport import USER_AGENT, Answer, check_url, send
 
-USER_AGENT = "genai-kg (+https://w3id.org/genai-kg)"
+#: The answers read, best first: results for SELECT and ASK, a graph for CONSTRUCT/DESCRIBE.
+#: Asked apart, since Virtuoso 7 sends a CONSTRUCT as a results table if JSON is acceptable.
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
 
 
 # SPARQL's lexical tokens, enough to find where a query's WHERE group opens. This places the
@@ -102,56 +116,65 @@ def bind_remote(text: str, bindings: Mapping[str, Any]) -> str:
     return text[:offset] + values_clause(bindings) + text[offset:]
 
 
-def _request(
-    request: urllib.request.Request, endpoint: str, timeout: float
-) -> tuple[int, bytes, str]:
-    """Send ``request``; return (status, body, content type) within ``timeout`` s in all.
+def _tokens(text: str) -> list[tuple[str, str]]:
+    return [
+        (str(match.lastgroup), match.group())
+        for match in _TOKEN.finditer(text)
+        if match.lastgroup != "skip"
+    ]
 
-    A socket timeout bounds each read, not the whole answer (an endpoint that trickles a
-    byte at a time would never time out), so the exchange runs in a helper thread that is
-    abandoned at the deadline.
+
+def query_form(text: str) -> str:
+    """Return the query's form: ``select``, ``ask``, ``construct`` or ``describe``.
+
+    >>> query_form("PREFIX ask: <http://x/> # CONSTRUCT\\nASK { ?s ask:p 'SELECT' }")
+    'ask'
     """
-    outcome: dict[str, Any] = {}
-
-    def exchange() -> None:
-        try:
-            outcome["answer"] = _exchange(request, endpoint, timeout)
-        except BaseException as exc:  # noqa: BLE001 -- handed to the caller's thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=exchange, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise EndpointError(f"{endpoint}: no complete answer within {timeout:g} s")
-    if "error" in outcome:
-        raise outcome["error"]
-    answer: tuple[int, bytes, str] = outcome["answer"]
-    return answer
+    for kind, value in _tokens(text):
+        if kind == "word" and value.lower() in ("select", "ask", "construct", "describe"):
+            return value.lower()
+    return "select"
 
 
-def _exchange(
-    request: urllib.request.Request, endpoint: str, timeout: float
-) -> tuple[int, bytes, str]:
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, response.read(), response.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
-        reason = detail[0] if detail else exc.reason
-        raise EndpointError(f"{endpoint}: HTTP {exc.code}: {reason}") from None
-    except urllib.error.URLError as exc:
-        raise EndpointError(f"{endpoint}: cannot connect: {exc.reason}") from None
-    except TimeoutError:
-        raise EndpointError(f"{endpoint}: no answer within {timeout:g} s") from None
-    except OSError as exc:
-        raise EndpointError(f"{endpoint}: {exc}") from None
+def declare_prefixes(text: str) -> str:
+    """Return ``text`` with a PREFIX line for each of the graph's prefixes it uses undeclared.
+
+    The embedded engine knows the graph's prefixes; another store does not, so they travel
+    with the query.
+
+    >>> declare_prefixes("PREFIX gkg: <x:> ASK { ?c schema:name gkg:x }")
+    'PREFIX schema: <https://schema.org/> PREFIX gkg: <x:> ASK { ?c schema:name gkg:x }'
+    """
+    tokens = _tokens(text)
+    declared = {
+        value.partition(":")[0]
+        for (kind, word), (next_kind, value) in zip(tokens, tokens[1:], strict=False)
+        if kind == "word" and word.upper() == "PREFIX" and next_kind == "pname"
+    }
+    used = {value.partition(":")[0] for kind, value in tokens if kind == "pname"}
+    # On the query's first line, so that the line numbers of its errors stay the user's.
+    lines = [
+        f"PREFIX {name}: <{iri}> "
+        for name, iri in PREFIX_IRIS.items()
+        if name in used and name not in declared
+    ]
+    return "".join(lines) + text
 
 
-def _check_url(endpoint: str) -> None:
-    scheme = urllib.parse.urlsplit(endpoint).scheme
-    if scheme not in ("http", "https"):
-        raise EndpointError(f"{endpoint!r} is not an http(s) URL")
+def prepare_query(text: str, bindings: Mapping[str, Any] | None = None) -> str:
+    """Return the text ``query_endpoint`` sends: checked, bound, the graph's prefixes declared.
+
+    Raises:
+        QueryError: the query is refused (SERVICE, LOAD, updates) or has nowhere for a binding.
+
+    >>> prepare_query("SELECT ?r { ?r a gkg:Role }")
+    'PREFIX gkg: <https://w3id.org/genai-kg/ontology#> SELECT ?r { ?r a gkg:Role }'
+    """
+    # The bound text is what is sent, so it is the one text the check reads (once: a parse
+    # costs up to half a second). Neither the prefixes nor the VALUES block add a line, so
+    # a syntax error's line is the user's.
+    bound = bind_remote(normalize_query(text), bindings or {})
+    return check_query(declare_prefixes(bound), graphs=None)
 
 
 def query_endpoint(
@@ -161,45 +184,138 @@ def query_endpoint(
     *,
     timeout: float = 10.0,
     limit: int | None = None,
+    default_graph: str | None = None,
 ) -> QueryResult:
     """Run a query on a SPARQL 1.1 Protocol endpoint and return its result.
 
-    Raises:
-        QueryError: the query is refused (SERVICE, LOAD, updates).
-        EndpointError: the endpoint is unreachable, too slow, or answers an error.
-    """
-    import pyoxigraph as ox
+    Args:
+        endpoint: the query URL (Oxigraph server ``/query``, Virtuoso ``/sparql``, ...).
+        text: the query; the graph's prefixes may be used undeclared.
+        bindings: values for its variables (sent as a VALUES block, never pasted).
+        timeout: seconds for the whole exchange.
+        limit: keep at most this many rows or triples (``truncated`` says if cut).
+        default_graph: the graph to query (``default-graph-uri``); None: the store's default.
 
-    _check_url(endpoint)
-    text = check_query(text, graphs=None)
-    # The bound text is what is sent, so it is what the check must read.
-    body = check_query(bind_remote(text, bindings or {}), graphs=None).encode("utf-8")
+    Raises:
+        QueryError: the query is refused (SERVICE, LOAD, updates) or has nowhere for a binding.
+        EndpointError: the endpoint is unreachable, too slow, not a SPARQL endpoint, or
+            answers an error.
+    """
+    check_url(endpoint)
+    sent = prepare_query(text, bindings)
+    form = query_form(sent)
+    fields = [("query", sent)]
+    if default_graph is not None:
+        _check_iri(default_graph, "--graph")
+        fields.append(("default-graph-uri", default_graph))
     request = urllib.request.Request(
         endpoint,
-        data=body,
+        data=urllib.parse.urlencode(fields).encode("ascii"),
         method="POST",
         headers={
-            "Content-Type": "application/sparql-query; charset=utf-8",
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": RESULTS_ACCEPT if form in ("select", "ask") else GRAPH_ACCEPT,
             "User-Agent": USER_AGENT,
         },
     )
-    _, payload, content_type = _request(request, endpoint, timeout)
+    answer = send(request, endpoint, timeout)
+    if not answer.ok:
+        raise _query_failed(endpoint, answer)
+    return read_answer(answer, form, endpoint, limit)
+
+
+_RESULTS = {
+    "application/sparql-results+json": "JSON",
+    "application/json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "application/xml": "XML",
+    "text/xml": "XML",
+}
+_GRAPHS = {
+    "application/n-triples": "N_TRIPLES",
+    "text/turtle": "TURTLE",
+    "application/x-turtle": "TURTLE",
+    "application/rdf+xml": "RDF_XML",
+}
+
+
+def read_answer(answer: Answer, form: str, endpoint: str, limit: int | None) -> QueryResult:
+    """Read an endpoint's successful answer to a query of ``form`` as a ``QueryResult``.
+
+    Raises:
+        EndpointError: the answer is in no format of a SPARQL endpoint, or does not parse.
+    """
+    import pyoxigraph as ox
+
+    kind = answer.media_type
+    if kind not in _RESULTS and kind not in _GRAPHS:
+        raise EndpointError(f"{endpoint} is not a SPARQL endpoint: {answer.describe()}")
     try:
-        if "n-triples" in content_type or "turtle" in content_type:
-            fmt = ox.RdfFormat.TURTLE if "turtle" in content_type else ox.RdfFormat.N_TRIPLES
-            triples = list(ox.parse(payload, format=fmt))
+        if kind in _GRAPHS:
+            fmt = getattr(ox.RdfFormat, _GRAPHS[kind])
+            triples = [
+                ox.Triple(t.subject, t.predicate, _canonical(t.object))
+                for t in ox.parse(answer.body, format=fmt)
+            ]
             cut = limit is not None and len(triples) > limit
             return QueryResult(kind="graph", triples=triples[:limit], truncated=cut)
-        parsed = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+        fmt = getattr(ox.QueryResultsFormat, _RESULTS[kind])
+        parsed = ox.parse_query_results(answer.body, format=fmt)
     except (SyntaxError, ValueError) as exc:
-        raise EndpointError(f"{endpoint}: unreadable answer ({content_type}): {exc}") from None
+        raise EndpointError(f"{endpoint}: unreadable answer ({kind}): {exc}") from None
     if isinstance(parsed, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(parsed))
     variables = [variable.value for variable in parsed.variables]
-    rows = [[solution[name] for name in variables] for solution in parsed]
+    rows = [[_canonical(solution[name]) for name in variables] for solution in parsed]
+    if form == "ask" and variables == ["__ASK_RETVAL"]:
+        # Virtuoso 7's ASK: one row holding 1 when the pattern matches, none or 0 when not.
+        return QueryResult(kind="ask", boolean=any(_truthy(row[0]) for row in rows))
     cut = limit is not None and len(rows) > limit
     return QueryResult(kind="select", variables=variables, rows=rows[:limit], truncated=cut)
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _canonical(term: Any) -> Any:
+    """Return an xsd:boolean written ``1`` or ``0`` (Virtuoso 7) as ``true`` or ``false``.
+
+    The same value, written as the embedded store and most stores write it, so a remote
+    answer prints as the local one does.
+    """
+    datatype = getattr(term, "datatype", None)
+    if datatype is not None and datatype.value == _BOOLEAN and term.value in ("1", "0"):
+        import pyoxigraph as ox
+
+        return ox.Literal("true" if term.value == "1" else "false", datatype=datatype)
+    return term
+
+
+def _truthy(term: Any) -> bool:
+    return term is not None and getattr(term, "value", "") in ("1", "true")
+
+
+def _query_failed(endpoint: str, answer: Answer) -> EndpointError:
+    if answer.status in (404, 405, 501) or "html" in answer.media_type:
+        return EndpointError(f"{endpoint} is not a SPARQL endpoint: {answer.describe()}")
+    if answer.status == 400:
+        return EndpointError(f"{endpoint} refused the query: {answer.describe()}")
+    if answer.status == 406:
+        return EndpointError(f"{endpoint} answers in no format genai-kg reads: {answer.describe()}")
+    return EndpointError(f"{endpoint}: {answer.describe()}")
+
+
+def _check_iri(iri: str, option: str) -> None:
+    if not iri.startswith(("http://", "https://", "urn:")) or any(c in iri for c in '<>" '):
+        raise QueryError(f"{option} {iri!r} is not an absolute IRI")
+
+
+#: Where the common stores take a Graph Store Protocol PUT, for the hint of a failed push.
+GSP_HINT = (
+    "push needs the store's Graph Store Protocol URL, e.g. Oxigraph server's "
+    "http://HOST:7878/store or Virtuoso's http://HOST:8890/sparql-graph-crud "
+    "(genai-kg's own `serve` is read-only)"
+)
 
 
 def push_graph(
@@ -211,13 +327,10 @@ def push_graph(
     Returns the HTTP status.
 
     Raises:
-        EndpointError: the store is unreachable, too slow, or refused the graph.
+        EndpointError: the store is unreachable, too slow, not a graph store, or refused.
     """
-    _check_url(endpoint)
-    if not graph_iri.startswith(("http://", "https://", "urn:")) or any(
-        c in graph_iri for c in '<>" '
-    ):
-        raise QueryError(f"--graph {graph_iri!r} is not an absolute IRI")
+    check_url(endpoint)
+    _check_iri(graph_iri, "--graph")
     separator = "&" if "?" in endpoint else "?"
     url = f"{endpoint}{separator}graph={urllib.parse.quote(graph_iri, safe='')}"
     request = urllib.request.Request(
@@ -226,5 +339,17 @@ def push_graph(
         method="PUT",
         headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
     )
-    status, _, _ = _request(request, endpoint, timeout)
-    return status
+    answer = send(request, endpoint, timeout)
+    if answer.ok:
+        return answer.status
+    if answer.status in (404, 405, 501):
+        raise EndpointError(
+            f"{endpoint} does not take a graph (Graph Store Protocol PUT): {answer.describe()}"
+            f"\nYou can fix this by giving the right URL: {GSP_HINT}."
+        )
+    if answer.status in (401, 403):
+        raise EndpointError(
+            f"{endpoint} refused to write the graph: {answer.describe()}\nYou can fix this by "
+            'letting the store accept writes (Virtuoso: GRANT SPARQL_UPDATE TO "SPARQL" in isql).'
+        )
+    raise EndpointError(f"{endpoint} did not take the graph: {answer.describe()}")
