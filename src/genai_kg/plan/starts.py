@@ -92,6 +92,14 @@ def open_store(catalog: Catalog) -> Any:
     return store if database.imported_sources(store) & {"esco", "onet"} else None
 
 
+def _near(occupation: Any) -> str:
+    """``'Registered Nurses' (O*NET 29-1141.00)``, or for an alternative label that came
+    close ``'Registered Nurse Midwife' (O*NET 29-1161.00 Nurse Midwives)``."""
+    if occupation.matched_by.casefold() == occupation.title.casefold():
+        return f"{occupation.title!r} ({occupation.reference})"
+    return f"{occupation.matched_by!r} ({occupation.describe()})"
+
+
 def _official(catalog: Catalog, store: Any, name: str, miss: NotFoundError) -> Start:
     from genai_kg.store.occupations import find_occupations, labels_of, official_skills
 
@@ -99,7 +107,7 @@ def _official(catalog: Catalog, store: Any, name: str, miss: NotFoundError) -> S
     if not found.matches:
         hint = ""
         if found.suggestions:
-            shown = ", ".join(f"{o.title!r} ({o.scheme} {o.code})" for o in found.suggestions)
+            shown = ", ".join(_near(o) for o in found.suggestions)
             hint = f"\nClosest official occupations: {shown}."
         raise NotFoundError(f"{miss} and no imported ESCO or O*NET occupation either{hint}")
     if len(found.matches) > 1:

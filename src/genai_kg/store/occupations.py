@@ -62,12 +62,18 @@ class Occupation:
     iri: str
     code: str
     title: str
-    #: How the name given matched: "code", "uri", "preferred" or "alternative" label.
+    #: How the name given matched: "code", "uri", "preferred" or "alternative" label; for a
+    #: near miss, the label that came closest.
     matched_by: str = ""
 
+    @property
+    def reference(self) -> str:
+        """``ESCO 2221.2`` or ``O*NET 29-1141.00``: the scheme and code."""
+        return f"{'ESCO' if self.scheme == 'esco' else 'O*NET'} {self.code}"
+
     def describe(self) -> str:
-        """Return ``ESCO 2221.1 nurse responsible for general care``, as messages list it."""
-        return f"{'ESCO' if self.scheme == 'esco' else 'O*NET'} {self.code} {self.title}"
+        """Return ``ESCO 2221.2 nurse responsible for general care``, as messages list it."""
+        return f"{self.reference} {self.title}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def find_occupations(store: Any, name: str, suggest: int = 3) -> Found:
     Only the best kind of match is returned: a name that is one occupation's preferred label
     and another's alternative label means the first. When nothing matches, ``suggestions``
     holds up to ``suggest`` occupations whose labels are closest (difflib's ratio, at least
-    0.6) among those sharing the name's longest words.
+    0.7) among those sharing the name's longest words.
     """
     text = " ".join(name.split())
     if ONET_CODE.fullmatch(text) or text.startswith(ONET_PAGE):
@@ -135,7 +141,7 @@ def find_occupations(store: Any, name: str, suggest: int = 3) -> Found:
     if not found:  # any case at all: scan the labels that share the name's longest words
         candidates = _candidates(store, text)
         key = text.casefold()
-        found = [(scheme, iri, how) for scheme, iri, label, how in candidates if label == key]
+        found = [(s, iri, how) for s, iri, label, how in candidates if label.casefold() == key]
     for tier in ("preferred", "alternative"):
         hits = list(dict.fromkeys(hit for hit in found if hit[2] == tier))
         if hits:
@@ -149,13 +155,14 @@ def _closest(
     import difflib
 
     key = text.casefold()
-    scored: dict[tuple[str, str], float] = {}
+    scored: dict[tuple[str, str], tuple[float, str]] = {}
     for scheme, iri, label, _ in candidates:
-        ratio = difflib.SequenceMatcher(None, key, label).ratio()
-        if ratio >= 0.6:
-            scored[(scheme, iri)] = max(ratio, scored.get((scheme, iri), 0.0))
-    best = sorted(scored, key=lambda place: (-scored[place], place))[:limit]
-    return _occupations(store, [(scheme, iri, "") for scheme, iri in best], keep_order=True)
+        ratio = difflib.SequenceMatcher(None, key, label.casefold()).ratio()
+        if ratio >= 0.7 and ratio > scored.get((scheme, iri), (0.0, ""))[0]:
+            scored[(scheme, iri)] = (ratio, label)
+    best = sorted(scored, key=lambda place: (-scored[place][0], place))[:limit]
+    closest = [(scheme, iri, scored[(scheme, iri)][1]) for scheme, iri in best]
+    return _occupations(store, closest, keep_order=True)
 
 
 def official_skills(store: Any, occupation: Occupation) -> list[OfficialSkill]:
@@ -296,7 +303,7 @@ def _by_value(
 
 
 def _candidates(store: Any, text: str) -> list[tuple[str, str, str, str]]:
-    """``(scheme, IRI, label casefolded, how)`` of labels holding one of the longest words.
+    """``(scheme, IRI, label, how)`` of the labels holding one of the name's longest words.
 
     The one scan of labels (about a second over ESCO's and O*NET's 100,000), run only when
     the index lookups found nothing: for a name in other capitals ("Chief nursing officer
@@ -310,14 +317,14 @@ def _candidates(store: Any, text: str) -> list[tuple[str, str, str, str]]:
     for scheme, graph, cls in _schemes():
         for row in _select(
             store,
-            f"""SELECT ?occ ?predicate ?low WHERE {{
+            f"""SELECT ?occ ?predicate ?label WHERE {{
               VALUES ?predicate {{ skos:prefLabel skos:altLabel }}
               GRAPH <{graph}> {{ ?occ a <{cls}> ; ?predicate ?label }}
               BIND(LCASE(STR(?label)) AS ?low) FILTER({tests})
             }}""",
         ):
             how = _TIERS[row["predicate"].removeprefix(PREFIX_IRIS["skos"])]
-            found.append((scheme, row["occ"], row["low"], how))
+            found.append((scheme, row["occ"], row["label"], how))
     return found
 
 
