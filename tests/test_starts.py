@@ -252,3 +252,29 @@ def test_next_from_an_onet_occupation_compares_bls_medians(store: Path) -> None:
     assert "BLS OEWS" in row["salary_basis"]
     table = run(store, "next", "Software Developers")
     assert table.exit_code == 0 and "Roles reachable from Software Developers" in table.stdout
+
+
+# --- the web explorer ------------------------------------------------------------------------
+
+
+def test_the_explorer_plans_from_an_official_occupation(store: Path) -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from genai_kg.web.explorer import Explorer
+    from genai_kg.web.pages import page_routes
+
+    explorer = Explorer(bundled("data"), store)
+    with TestClient(Starlette(routes=page_routes(explorer))) as client:
+        api = client.get("/api/plan", params={"from": "2511.3", "to": "MLOps Engineer"})
+        assert api.status_code == 200
+        assert api.json() == answer(store, "path", "2511.3", "MLOps Engineer")
+        page = client.get("/plan", params={"from": "2511.3", "to": "MLOps Engineer"})
+        assert page.status_code == 200
+        assert "Starting from ESCO 2511.3" in page.text and "data analyst" in page.text
+        ranked = client.get("/next", params={"from": "-"})
+        assert ranked.status_code == 200 and "Roles reachable from no role (-)" in ranked.text
+        gap = client.get("/gap", params={"from": "15-2051.00", "to": "MLOps Engineer"})
+        assert gap.status_code == 200 and "Starting from O*NET 15-2051.00" in gap.text
+        missing = client.get("/api/plan", params={"from": "Applied Scientist", "to": "ml-ops"})
+        assert missing.status_code in (400, 404) and "names 2 official occupations" in missing.text

@@ -67,7 +67,7 @@ def start_lines(catalog: Catalog, start: dict[str, Any]) -> list[str]:
         "counterpart)" + (":" if occupation["mapped"] else ".")
     ]
     for row in occupation["mapped"]:
-        via = f" (via its broader ESCO skill {row['via_label']!r})" if row["via"] else ""
+        via = f" (via the broader ESCO skill {row['via_label']!r})" if row["via"] else ""
         lines.append(f"  {row['label']} -> {catalog.skills.get(row['skill'], row['skill'])}{via}")
     return lines
 
