@@ -48,6 +48,16 @@ COMMANDS = {
         ["path", "-", "MLOps Engineer"],
         'path "Data Analyst" "MLOps Engineer"',
     ),
+    # gap runs no planner: what is left is resolving the start and reading its skills.
+    'gap "Data Analyst" "MLOps Engineer"': (["gap", "Data Analyst", "MLOps Engineer"], None),
+    f'gap "{ESCO_NURSE}" "MLOps Engineer"': (
+        ["gap", ESCO_NURSE, "MLOps Engineer"],
+        'gap "Data Analyst" "MLOps Engineer"',
+    ),
+    'gap 29-1141.00 "MLOps Engineer"': (
+        ["gap", "29-1141.00", "MLOps Engineer"],
+        'gap "Data Analyst" "MLOps Engineer"',
+    ),
     'next "Data Analyst"': (["next", "Data Analyst"], None),
     f'next "{ESCO_NURSE}"': (["next", ESCO_NURSE], 'next "Data Analyst"'),
     'next "Registered Nurses"': (["next", "Registered Nurses"], 'next "Data Analyst"'),
@@ -80,12 +90,13 @@ SELECT (COUNT(DISTINCT ?occ) AS ?n) WHERE {
   FILTER(STRSTARTS(STR(?curated), "https://w3id.org/genai-kg/id/skill/"))
   %s
 }"""
-ESCO_DIRECT = (
-    "GRAPH <https://w3id.org/genai-kg/graph/esco> { ?occ esco:relatedEssentialSkill ?linked }"
-)
+# esco:relatedEssentialSkill links skills to skills too (skillSkillRelations.csv): occupations only.
+ESCO_DIRECT = """GRAPH <https://w3id.org/genai-kg/graph/esco> {
+    ?occ esco:relatedEssentialSkill ?linked . ?occ a esco:Occupation }"""
 ESCO_BROADER = """GRAPH <https://w3id.org/genai-kg/graph/esco> {
     ?linked a esco:Skill .
-    ?occ esco:relatedEssentialSkill ?skill . ?skill skos:broader* ?linked }"""
+    ?occ esco:relatedEssentialSkill ?skill . ?occ a esco:Occupation .
+    ?skill skos:broader* ?linked }"""
 ONET = """GRAPH <https://w3id.org/genai-kg/graph/onet> {
     { ?occ gkg:importantSkill/gkg:skill ?linked } UNION { ?occ gkg:usesTechnology ?linked } }"""
 
