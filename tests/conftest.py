@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from genai_kg.graph.build import Built, build_dataset
 TESTS = Path(__file__).parent
 TINY = TESTS / "data" / "tiny"
 REPO = TESTS.parent
-SHARED_DATASETS = REPO.parent / "shared" / "datasets"
+#: The official releases (../shared/datasets/README.md); GENAI_KG_DATASETS names another
+#: folder of them, e.g. from a worktree that has no ../shared beside it.
+SHARED_DATASETS = Path(os.environ.get("GENAI_KG_DATASETS") or REPO.parent / "shared" / "datasets")
 
 
 @pytest.fixture(scope="session")

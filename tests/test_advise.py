@@ -227,7 +227,8 @@ def test_names_resolve_case_insensitively(tiny: Catalog) -> None:
 
 def test_skill_gap_on_tiny(tiny: Catalog) -> None:
     # analyst holds none of ml-ops' essential skills; each is taught by some course.
-    assert skill_gap(tiny, Request("analyst", "ml-ops")) == {
+    answer = skill_gap(tiny, Request("analyst", "ml-ops"))
+    assert {key: answer[key] for key in ("from", "to", "have", "missing", "teachable")} == {
         "from": "analyst",
         "to": "ml-ops",
         "have": [],

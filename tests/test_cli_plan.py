@@ -319,13 +319,17 @@ def test_gap_json(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, tmp_path / "store", "gap", "Data Analyst", "ml-ops", "--format", "json")
     assert result.exit_code == 0, result.output
     # analyst holds none of ml-ops' four essential skills; some course teaches each.
-    assert json.loads(result.stdout) == {
+    answer = json.loads(result.stdout)
+    assert {key: answer[key] for key in ("from", "to", "have", "missing", "teachable")} == {
         "from": "analyst",
         "to": "ml-ops",
         "have": [],
         "missing": ML_OPS_GAP,
         "teachable": ML_OPS_GAP,
     }
+    # Where the start skills came from, as path says it: the role's, no official occupation.
+    assert answer["from_name"] == "Analyst"
+    assert answer["start"]["occupation"] is None and answer["start"]["role"]
 
 
 def test_gap_with_have_and_untaught_skills(runner: CliRunner, tmp_path: Path) -> None:

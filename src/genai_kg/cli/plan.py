@@ -39,7 +39,11 @@ class MeasureChoice(StrEnum):
 
 
 FromArgument = Annotated[
-    str, typer.Argument(help="The role the learner has now (id, name or alias).")
+    str,
+    typer.Argument(
+        help="Where the learner starts: a role (id, name or alias); once imported, an ESCO or "
+        "O*NET occupation (label, code or URI); - for no role."
+    ),
 ]
 ToArgument = Annotated[str, typer.Argument(help="The role the learner wants.")]
 ByOption = Annotated[
@@ -217,7 +221,7 @@ def gap(
 @app.command("next")
 @reports_errors
 def next_(
-    role: Annotated[str, typer.Argument(help="The role the learner has now.")],
+    role: FromArgument,
     by: ByOption = MeasureChoice.COURSES,
     have: HaveOption = None,
     max_hours: MaxHoursOption = None,
@@ -229,7 +233,8 @@ def next_(
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Roles reachable from ROLE, ranked by their optimal plan, with the salary change."""
+    """Roles reachable from ROLE (any FROM of path), ranked by their optimal plan, with the
+    share of each role's skills already held and the salary change."""
     from genai_kg.plan.problem import Measure
     from genai_kg.plan.ranking import next_roles
 

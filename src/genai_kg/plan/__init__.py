@@ -2,5 +2,7 @@
 
 ``problem`` (the problem and its plans), ``planner`` (uniform-cost search, and the choice of
 method), ``ilp`` (the HiGHS integer program), ``catalog`` (the compact course index the
-commands read), ``advise`` (requests -> the JSON objects of SPEC) and ``text`` (tables, Mermaid).
+commands read), ``starts`` (what FROM means: a role, an official occupation, ``-``),
+``advise`` (requests -> the JSON objects of SPEC), ``ranking`` (``next``) and ``text``
+(tables, Mermaid).
 """

@@ -17,6 +17,7 @@ from genai_kg.errors import NoPlanError, NotFoundError
 from genai_kg.plan.catalog import LEVELS, Catalog, CourseEntry
 from genai_kg.plan.planner import pareto_plans, plan_path
 from genai_kg.plan.problem import CourseOption, Measure, Plan, PlanResult, priced, schedule
+from genai_kg.plan.starts import Start, start_of
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Request:
     profile_have: Sequence[str] = ()
     #: Curated skill ids that ``--from-text`` found in a CV or job ad, held like ``have``.
     from_text: Sequence[str] = ()
+    #: What the names resolved to, shared by the copies ``with_changes`` makes (``next``
+    #: plans from one start to every role and resolves an official start once).
     resolved: dict[str, Any] = field(default_factory=dict)
 
 
@@ -66,12 +69,13 @@ def resolve_course(catalog: Catalog, name: str) -> str:
     return resolve({"courses": catalog.names("courses")}, name)[1]
 
 
-def start_skills(catalog: Catalog, start: str, request: Request) -> dict[str, list[str]]:
-    """Return where the learner's skills come from: the role, --have, the profile, done courses,
-    the text of --from-text."""
+def start_skills(catalog: Catalog, start: Start, request: Request) -> dict[str, Any]:
+    """Return where the learner's skills come from: the role or official occupation, --have,
+    the profile, done courses, the text of --from-text."""
     done = [resolve_course(catalog, name) for name in request.done]
     return {
-        "role": sorted(catalog.roles[start].essential),
+        "role": sorted(start.skills) if start.kind == "role" else [],
+        "occupation": start.occupation,
         "have": sorted({resolve_skill(catalog, name) for name in _names(request.have)}),
         "profile": sorted({resolve_skill(catalog, name) for name in _names(request.profile_have)}),
         "done": sorted(set(done)),
@@ -85,23 +89,33 @@ def _names(names: Iterable[str]) -> list[str]:
     return [part.strip() for name in names for part in name.split(",") if part.strip()]
 
 
-def _skills(catalog: Catalog, start: str, goal: str, request: Request) -> tuple[set[str], set[str]]:
+def _skills(
+    catalog: Catalog, start: Start, goal: str, request: Request
+) -> tuple[set[str], set[str]]:
     """The skills held (with every broader skill they count as) and the goal's skills."""
     sources = start_skills(catalog, start, request)
-    keys = ("role", "have", "profile", "done_skills", "text")
-    held = {skill for key in keys for skill in sources[key]}
+    held = set(start.skills)
+    keys = ("have", "profile", "done_skills", "text")
+    held.update(skill for key in keys for skill in sources[key])
     return set(catalog.with_broader(held)), goal_skills(catalog, goal, request)
+
+
+def request_start(catalog: Catalog, request: Request) -> Start:
+    """Return the request's start (a role, an official occupation or ``-``), resolved once."""
+    return start_of(catalog, request.start, request.resolved)
 
 
 def skill_gap(catalog: Catalog, request: Request) -> dict[str, Any]:
     """Return the ``gap`` answer: goal skills held, missing, and the missing ones taught."""
-    start, goal = resolve_role(catalog, request.start), resolve_role(catalog, request.goal)
+    start, goal = request_start(catalog, request), resolve_role(catalog, request.goal)
     held, wanted = _skills(catalog, start, goal, request)
     taught = catalog.with_broader(s for course in catalog.courses.values() for s in course.teaches)
     missing = sorted(wanted - held)
     return {
-        "from": start,
+        "from": start.id,
+        "from_name": start.name,
         "to": goal,
+        "start": _start_json(catalog, start, request),
         "have": sorted(wanted & held),
         "missing": missing,
         "teachable": [skill for skill in missing if skill in taught],
@@ -204,8 +218,8 @@ def goal_skills(catalog: Catalog, goal: str, request: Request) -> set[str]:
     return wanted
 
 
-def _question(catalog: Catalog, request: Request) -> tuple[str, str, set[str], list[Any]]:
-    start, goal = resolve_role(catalog, request.start), resolve_role(catalog, request.goal)
+def _question(catalog: Catalog, request: Request) -> tuple[Start, str, set[str], list[Any]]:
+    start, goal = request_start(catalog, request), resolve_role(catalog, request.goal)
     held, _ = _skills(catalog, start, goal, request)
     return (
         start,
@@ -222,14 +236,14 @@ def _lifted(catalog: Catalog, course: CourseEntry) -> CourseOption:
 
 
 @contextmanager
-def _explained(catalog: Catalog, request: Request, start: str, goal: str) -> Iterator[None]:
+def _explained(catalog: Catalog, request: Request, start: Start, goal: str) -> Iterator[None]:
     """Re-raise the planner's NoPlanError with the roles, the filters and the skills' names."""
     try:
         yield
     except NoPlanError as exc:
         filters = _filters(request)
         scope = f" with {filters}" if filters else ""
-        head = f"no plan from {start!r} to {goal!r}{scope}"
+        head = f"no plan from {start.role or start.name!r} to {goal!r}{scope}"
         if not exc.unreachable:
             raise NoPlanError(f"{head}: {exc}", ()) from None
         unknown = "" if request.by is Measure.COURSES else f" (and known {request.by.value})"
@@ -244,27 +258,32 @@ def _explained(catalog: Catalog, request: Request, start: str, goal: str) -> Ite
 def _answer(
     catalog: Catalog,
     request: Request,
-    start: str,
+    start: Start,
     goal: str,
     held: set[str],
     result: PlanResult,
 ) -> dict[str, Any]:
-    sources = start_skills(catalog, start, request)
     return {
-        "from": start,
+        "from": start.id,
+        "from_name": start.name,
         "to": goal,
         "by": request.by.value,
         "optimal": result.optimal,
         "bound": result.bound,
         "gap": sorted(result.gap),
         "untaught": sorted(result.untaught),
-        "start": {key: value for key, value in sources.items() if key != "done_skills"},
+        "start": _start_json(catalog, start, request),
         "hours_per_week": request.hours_per_week,
         **plan_json(catalog, result.plan, held, request.hours_per_week),
         "left_out": result.left_out,
         "left_out_ids": _left_out(catalog, request),
         "left_out_because": _because(request),
     }
+
+
+def _start_json(catalog: Catalog, start: Start, request: Request) -> dict[str, Any]:
+    sources = start_skills(catalog, start, request)
+    return {key: value for key, value in sources.items() if key != "done_skills"}
 
 
 def _because(request: Request) -> str:

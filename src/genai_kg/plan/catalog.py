@@ -76,6 +76,9 @@ class Catalog:
     courses: dict[str, CourseEntry]
     #: skill id -> the skill it is a kind of (``broader`` in skills.yaml).
     broader: dict[str, str] = field(default_factory=dict)
+    #: (data folder, --store folder) it was opened from, for starts from official
+    #: occupations (``plan.starts``); not part of the cached JSON.
+    origin: tuple[Path, Path | None] | None = field(default=None, compare=False)
 
     def with_broader(self, skills: Iterable[str]) -> frozenset[str]:
         """Return ``skills`` and every skill above them in ``broader``: holding Python counts
@@ -192,6 +195,7 @@ def open_catalog(data: Path, store: Path | None = None) -> Catalog:
     try:
         catalog = Catalog.from_json(cached.read_text(encoding="utf-8"))
         if catalog.fingerprint == key:
+            catalog.origin = (data, store)
             return catalog
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing, unreadable or written by another version: rebuild below
@@ -200,4 +204,5 @@ def open_catalog(data: Path, store: Path | None = None) -> Catalog:
 
     catalog = catalog_from_dataset(build_dataset(data, shacl=False).dataset, key)
     atomic_write(cached, catalog.to_json().encode("utf-8"))
+    catalog.origin = (data, store)
     return catalog

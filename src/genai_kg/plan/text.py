@@ -24,7 +24,7 @@ def _total(value: float | None, known: float, unknown: int, count: int, unit: st
 
 def plan_table(catalog: Catalog, answer: dict[str, Any]) -> str:
     """Render a ``path`` answer as a numbered table with totals and the optimality line."""
-    lines = [_heading(catalog, answer), ""]
+    lines = [_heading(catalog, answer), *start_lines(catalog, answer["start"]), ""]
     lines.extend(_plan_lines(catalog, answer))
     lines.extend(_notes(catalog, answer))
     for number, other in enumerate(answer.get("alternatives", []), start=2):
@@ -33,8 +33,47 @@ def plan_table(catalog: Catalog, answer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _from_name(catalog: Catalog, answer: dict[str, Any]) -> str:
+    if answer["from"] in catalog.roles:
+        return catalog.roles[answer["from"]].name
+    return str(answer.get("from_name") or answer["from"])
+
+
+def start_lines(catalog: Catalog, start: dict[str, Any]) -> list[str]:
+    """Explain an official start: which official skill gave which curated skill, and how many
+    gave none (nothing for a curated role or ``-``).
+
+    >>> from genai_kg.plan.catalog import Catalog
+    >>> catalog = Catalog("x", {}, {"sql": "SQL"}, {}, {}, {})
+    >>> lines = start_lines(catalog, {"occupation": {"scheme": "esco", "code": "2511.3",
+    ...     "title": "data analyst", "official_skills": 30, "unmatched": 29, "skills": ["sql"],
+    ...     "mapped": [{"label": "SQL", "skill": "sql", "via": None, "via_label": None}]}})
+    >>> lines[0].split(" gives ")
+    ['start: ESCO 2511.3 data analyst', \
+'1 curated skill from 1 of its 30 essential skills (29 without a curated counterpart):']
+    >>> lines[1]
+    '  SQL -> SQL'
+    """
+    occupation = start.get("occupation")
+    if not occupation:
+        return []
+    scheme = "ESCO" if occupation["scheme"] == "esco" else "O*NET"
+    kind = "essential skills" if occupation["scheme"] == "esco" else "skills and technologies"
+    used = occupation["official_skills"] - occupation["unmatched"]
+    lines = [
+        f"start: {scheme} {occupation['code']} {occupation['title']} gives "
+        f"{plural(len(occupation['skills']), 'curated skill')} from {used} of its "
+        f"{occupation['official_skills']} {kind} ({occupation['unmatched']} without a curated "
+        "counterpart)" + (":" if occupation["mapped"] else ".")
+    ]
+    for row in occupation["mapped"]:
+        via = f" (via the broader ESCO skill {row['via_label']!r})" if row["via"] else ""
+        lines.append(f"  {row['label']} -> {catalog.skills.get(row['skill'], row['skill'])}{via}")
+    return lines
+
+
 def _heading(catalog: Catalog, answer: dict[str, Any]) -> str:
-    start, goal = catalog.roles[answer["from"]].name, catalog.roles[answer["to"]].name
+    start, goal = _from_name(catalog, answer), catalog.roles[answer["to"]].name
     return (
         f"{start} -> {goal}: {plural(len(answer['gap']), 'skill')} to add, by {answer['by']}, "
         f"at {answer['hours_per_week']:g} h/week"
@@ -168,8 +207,8 @@ def _unit(by: str) -> str:
 def plan_mermaid(catalog: Catalog, answer: dict[str, Any]) -> str:
     """Render a ``path`` answer as a Mermaid flowchart a README or issue can paste."""
     lines = ["flowchart LR"]
-    start, goal = answer["from"], answer["to"]
-    lines.append(f'    start(["{_mermaid(catalog.roles[start].name)}"])')
+    goal = answer["to"]
+    lines.append(f'    start(["{_mermaid(_from_name(catalog, answer))}"])')
     previous = "start"
     for order, course in enumerate(answer["courses"], start=1):
         node = f"c{order}"
@@ -209,7 +248,7 @@ def _mermaid(text: str) -> str:
 
 def gap_text(catalog: Catalog, answer: dict[str, Any], *, mermaid: bool = False) -> str:
     """Render a ``gap`` answer as text, or as a Mermaid mind map of held and missing skills."""
-    start, goal = catalog.roles[answer["from"]].name, catalog.roles[answer["to"]].name
+    start, goal = _from_name(catalog, answer), catalog.roles[answer["to"]].name
     teachable = set(answer["teachable"])
     if mermaid:
         lines = ["flowchart LR", f'    goal(["{_mermaid(goal)}"])']
@@ -225,7 +264,8 @@ def gap_text(catalog: Catalog, answer: dict[str, Any], *, mermaid: bool = False)
         for s in answer["missing"]
     ]
     header = f"{start} -> {goal}: {len(answer['have'])} held, {len(answer['missing'])} missing"
-    return header + "\n\n" + format_table(["skill", "id", "status", "taught"], rows)
+    explained = "".join(f"\n{line}" for line in start_lines(catalog, answer.get("start", {})))
+    return header + explained + "\n\n" + format_table(["skill", "id", "status", "taught"], rows)
 
 
 def next_table(answer: dict[str, Any]) -> str:
@@ -234,6 +274,7 @@ def next_table(answer: dict[str, Any]) -> str:
         [
             rank,
             row["name"] + (" *" if row["common_next"] else ""),
+            _share(row),
             row["totals"]["courses"],
             row["totals"]["hours_known"] if row["totals"]["unknown_hours"] == 0 else None,
             money(row["totals"]["cost"]) if row["totals"]["cost"] is not None else "?",
@@ -243,13 +284,16 @@ def next_table(answer: dict[str, Any]) -> str:
         ]
         for rank, row in enumerate(answer["roles"], start=1)
     ]
-    headers = ["#", "role", "courses", "hours", "cost", "salary", "change", "change from"]
-    lines = [f"Roles reachable from {answer['from']}, by {answer['by']}:", ""]
+    headers = ["#", "role", "held", "courses", "hours", "cost", "salary", "change", "change from"]
+    start = answer.get("from_name") or answer["from"]
+    lines = [f"Roles reachable from {start}, by {answer['by']}:", ""]
     lines.append(format_table(headers, rows))
     lines.append("")
     lines.append(
-        "* a common next role; change: difference of salary-range midpoints (USD), both taken "
-        "from the one source named in 'change from' (a change ? says why there)."
+        "* a common next role; held: the role's essential skills the learner has already; "
+        "change: difference of salary-range midpoints (USD), or of BLS OEWS medians from an "
+        "O*NET occupation, both taken from the one source named in 'change from' (a change ? "
+        "says why there)."
     )
     for entry in answer["unreachable"]:
         lines.append(f"Skipped {entry['role']}: {entry.get('reason', 'no plan reaches it')}.")
@@ -259,6 +303,13 @@ def next_table(answer: dict[str, Any]) -> str:
             f"Partial plans (some goal skills taught by no course): {', '.join(untaught)}."
         )
     return "\n".join(lines)
+
+
+def _share(row: dict[str, Any]) -> str:
+    """``3/8 (38%)``: essential skills of the role held, of all its essential skills."""
+    if row.get("transferable") is None:
+        return ""
+    return f"{len(row['held'])}/{row['essential']} ({row['transferable']:.0%})"
 
 
 def _change(value: float | None) -> str:

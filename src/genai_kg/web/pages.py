@@ -156,6 +156,7 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
         salaries = {
             role: explorer.describe("roles", role).get("salary", [])
             for role in (answer["from"], answer["to"])
+            if role in explorer.catalog().roles
         }
         query = urlencode(list(params.multi_items()))
         return render(
