@@ -474,14 +474,14 @@ GOLDEN = {
             ("carpentries-dc-shell-genomics", 4, 0),
             ("carpentries-dc-cloud-genomics", 1, 0),
             ("carpentries-kubernetes-introduction", 1, 0),
-            ("github-skills-resolve-merge-conflicts", 0.5, 0),
+            ("github-skills-review-pull-requests", 0.5, 0),
             ("gtn-introduction-to-deep-learning", 1, 0),
             ("gtn-introduction-to-python", 5, 0),
             ("datatalks-mlops-zoomcamp", 135, 0),
             ("microsoft-learn-github-actions-cd", 0.98, 0),
         ],
         {"courses": 8, "hours": pytest.approx(148.48), "cost": 0},
-        89,
+        92,
     ),
     "cost": (
         [
@@ -492,7 +492,7 @@ GOLDEN = {
             ("microsoft-learn-github-actions-cd", 0.98, 0),
         ],
         {"courses": 5, "hours": None, "cost": 0},
-        49,
+        46,
     ),
 }
 
