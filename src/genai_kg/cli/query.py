@@ -5,10 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from genai_kg.errors import QueryError
 
 from . import (
     DataOption,
@@ -76,14 +80,23 @@ def sparql(
     """Run a SPARQL query on the graph (named, from a file, or stdin)."""
     from genai_kg.query.results import format_result
     from genai_kg.query.sparql import bind_params, load_query, run_query
+    from genai_kg.query.syntax import in_query_order, shortener
 
     cap = _size(max_memory)
     named = load_query(query, sys.stdin.read() if query == "-" else None)
-    bindings = bind_params(named, _params(param))
+    names = _remote_names(endpoint, timeout) if endpoint else _local_names(data, store)
+    bindings = bind_params(named, _params(param), names)
     if endpoint is not None:
         from genai_kg.query.remote import query_endpoint
+        from genai_kg.query.syntax import unknown_prefix_message, with_prefixes
 
-        result = query_endpoint(endpoint, named.text, bindings, timeout=timeout, limit=limit)
+        unknown = unknown_prefix_message(named.text)
+        if unknown:
+            raise QueryError(unknown)
+        text = with_prefixes(named.text)  # the endpoint knows nothing of the graph's prefixes
+        result = query_endpoint(endpoint, text, bindings, timeout=timeout, limit=limit)
+        if result.kind == "select":
+            result.variables, result.rows = in_query_order(text, result.variables, result.rows)
     else:
         from genai_kg.store.database import open_store
 
@@ -101,9 +114,64 @@ def sparql(
             ),
         )
         _note_missing_imports(named.needs, graph_store)
-    typer.echo(format_result(result, fmt.value))
+    typer.echo(format_result(result, fmt.value, shortener(named.text)))
     if result.truncated:
         typer.echo(f"note: the result was cut at {limit:,} rows (--limit)", err=True)
+
+
+NameResolver = Callable[[str, str], str]
+
+
+def _local_names(data: Path | None, store: Path | None) -> NameResolver:
+    """Resolve a parameter's value in the local dataset, as every other command does."""
+
+    def resolve_name(kind: str, value: str) -> str:
+        from genai_kg.dataset.resolve import dataset_names, resolve
+
+        table = f"{kind}s"
+        if table in ("roles", "skills", "courses", "providers"):  # the planner's cached catalog
+            from genai_kg.plan.catalog import open_catalog
+
+            catalog = open_catalog(_data_dir(data), store)
+            if table == "providers":
+                index = {pid: [name] for pid, name in catalog.providers.items()}
+            else:
+                index = catalog.names(table)
+            return resolve({table: index}, value)[1]
+        from genai_kg.graph.build import build_dataset
+
+        dataset = build_dataset(_data_dir(data), shacl=False).dataset
+        return resolve(dataset_names(dataset, [table]), value)[1]
+
+    return resolve_name
+
+
+def _remote_names(endpoint: str, timeout: float) -> NameResolver:
+    """Resolve a parameter's value among the labels of the endpoint's entities."""
+
+    def resolve_name(kind: str, value: str) -> str:
+        from genai_kg.dataset.resolve import resolve
+        from genai_kg.graph.namespaces import ID_BASE
+        from genai_kg.query.remote import query_endpoint
+
+        base = f"{ID_BASE}{kind}/"
+        text = (
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "SELECT ?entity ?label ?rank WHERE {\n"
+            "  { ?entity skos:prefLabel ?label BIND(0 AS ?rank) }\n"
+            "  UNION { ?entity skos:altLabel ?label BIND(1 AS ?rank) }\n"
+            f'  FILTER(STRSTARTS(STR(?entity), "{base}"))\n'
+            "} ORDER BY ?entity ?rank ?label"
+        )
+        result = query_endpoint(endpoint, text, timeout=timeout)
+        index: dict[str, list[str]] = {}
+        for entity, label, _ in result.rows:
+            entity_id = entity.value[len(base) :]
+            if "/" not in entity_id and "#" not in entity_id:
+                index.setdefault(entity_id, []).append(label.value)
+        return resolve({f"{kind}s": index}, value)[1]
+
+    return resolve_name
 
 
 @app.command()
