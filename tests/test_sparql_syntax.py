@@ -130,7 +130,10 @@ def test_undeclared_prefixes(text: str, unknown: list[str]) -> None:
 
 
 def test_with_prefixes_declares_only_what_a_remote_query_lacks() -> None:
-    text = "# title: x\nPREFIX skos: <http://example.org/skos#>\nSELECT * { ?s a schema:Course ; skos:x ?o }"
+    text = (
+        "# title: x\nPREFIX skos: <http://example.org/skos#>\n"
+        "SELECT * { ?s a schema:Course ; skos:x ?o }"
+    )
     sent = with_prefixes(text)
     assert sent.startswith("# title: x\nPREFIX schema: <https://schema.org/>\nPREFIX skos:")
     assert sent.count("PREFIX") == 2
