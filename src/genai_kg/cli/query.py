@@ -249,7 +249,12 @@ def push(
         ),
     ],
     graph: Annotated[
-        str, typer.Option("--graph", help="The named graph to replace.")
+        str,
+        typer.Option(
+            "--graph",
+            help="The named graph to replace. Default: the curated graph (above).",
+            show_default=False,  # an IRI longer than the column would be cut off
+        ),
     ] = "https://w3id.org/genai-kg/graph/curated",
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds for the upload.")
@@ -257,7 +262,11 @@ def push(
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Replace a named graph on a remote store with the built graph (one atomic PUT)."""
+    """Replace a named graph on a remote store with the built graph (one atomic PUT).
+
+    Without --graph the graph replaced is https://w3id.org/genai-kg/graph/curated, where
+    genai-kg keeps the curated data.
+    """
     from genai_kg.graph.build import build_dataset
     from genai_kg.graph.export import to_oxigraph
     from genai_kg.query.remote import push_graph
