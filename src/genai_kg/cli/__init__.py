@@ -24,13 +24,13 @@ from genai_kg.errors import GenaiKgError
 
 
 def reflow(help_text: str) -> str:
-    """Return help text with each paragraph on one line, for the terminal to wrap.
+    r"""Return help text with each paragraph on one line, for the terminal to wrap.
 
     Typer's rich help keeps the docstring's line breaks after the first paragraph, so a
     terminal narrower or wider than the source breaks lines mid-sentence. A paragraph that
-    opens with ``\\b`` keeps its lines (click's convention).
+    opens with ``\b`` keeps its lines (click's convention).
 
-    >>> reflow("Do a thing.\n\n    More about\n    it.\n\n    \\b\n    a\n    b")
+    >>> reflow("Do a thing.\n\n    More about\n    it.\n\n    \b\n    a\n    b")
     'Do a thing.\n\nMore about it.\n\na\nb'
     """
     paragraphs = inspect.cleandoc(help_text).split("\n\n")
