@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -84,12 +83,14 @@ def sparql(
 
     cap = _size(max_memory)
     named = load_query(query, sys.stdin.read() if query == "-" else None)
-    names = _remote_names(endpoint, timeout) if endpoint else _local_names(data, store)
-    bindings = bind_params(named, _params(param), names)
     if endpoint is not None:
         from genai_kg.query.remote import query_endpoint
         from genai_kg.query.syntax import unknown_prefix_message, with_prefixes
 
+        def ask(text: str) -> Any:
+            return query_endpoint(endpoint, text, timeout=timeout)
+
+        bindings = bind_params(named, _params(param), _names_in_graph(ask))
         unknown = unknown_prefix_message(named.text)
         if unknown:
             raise QueryError(unknown)
@@ -101,6 +102,9 @@ def sparql(
         from genai_kg.store.database import open_store
 
         graph_store = open_store(_data_dir(data), store)
+        bindings = bind_params(
+            named, _params(param), _names_in_graph(lambda text: run_query(graph_store, text))
+        )
         result = run_query(
             graph_store,
             named.text,
@@ -119,40 +123,17 @@ def sparql(
         typer.echo(f"note: the result was cut at {limit:,} rows (--limit)", err=True)
 
 
-NameResolver = Callable[[str, str], str]
+def _names_in_graph(ask: Callable[[str], Any]) -> Callable[[str, str], str]:
+    """Resolve a parameter's value among the labels of the graph the query runs on.
 
-
-def _local_names(data: Path | None, store: Path | None) -> NameResolver:
-    """Resolve a parameter's value in the local dataset, as every other command does."""
-
-    def resolve_name(kind: str, value: str) -> str:
-        from genai_kg.dataset.resolve import dataset_names, resolve
-
-        table = f"{kind}s"
-        if table in ("roles", "skills", "courses", "providers"):  # the planner's cached catalog
-            from genai_kg.plan.catalog import open_catalog
-
-            catalog = open_catalog(_data_dir(data), store)
-            if table == "providers":
-                index = {pid: [name] for pid, name in catalog.providers.items()}
-            else:
-                index = catalog.names(table)
-            return resolve({table: index}, value)[1]
-        from genai_kg.graph.build import build_dataset
-
-        dataset = build_dataset(_data_dir(data), shacl=False).dataset
-        return resolve(dataset_names(dataset, [table]), value)[1]
-
-    return resolve_name
-
-
-def _remote_names(endpoint: str, timeout: float) -> NameResolver:
-    """Resolve a parameter's value among the labels of the endpoint's entities."""
+    The names are the entities' ``skos:prefLabel`` and ``skos:altLabel``: the dataset's
+    names and aliases, so a value resolves as every other command resolves it (by id, name
+    or alias, any case, with the closest names suggested), locally or on an endpoint.
+    """
 
     def resolve_name(kind: str, value: str) -> str:
         from genai_kg.dataset.resolve import resolve
         from genai_kg.graph.namespaces import ID_BASE
-        from genai_kg.query.remote import query_endpoint
 
         base = f"{ID_BASE}{kind}/"
         text = (
@@ -163,9 +144,8 @@ def _remote_names(endpoint: str, timeout: float) -> NameResolver:
             f'  FILTER(STRSTARTS(STR(?entity), "{base}"))\n'
             "} ORDER BY ?entity ?rank ?label"
         )
-        result = query_endpoint(endpoint, text, timeout=timeout)
         index: dict[str, list[str]] = {}
-        for entity, label, _ in result.rows:
+        for entity, label, _ in ask(text).rows:
             entity_id = entity.value[len(base) :]
             if "/" not in entity_id and "#" not in entity_id:
                 index.setdefault(entity_id, []).append(label.value)
