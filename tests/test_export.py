@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -19,12 +20,14 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+from genai_kg.errors import DataError
 from genai_kg.graph.build import Built, build_dataset
 from genai_kg.graph.export import ExportFormat, dot_bytes, export_files
 from genai_kg.graph.view import to_networkx
 from genai_kg.paths import atomic_write
 
 TINY = Path(__file__).parent / "data" / "tiny"
+REPO = Path(__file__).parent.parent
 
 RDFLIB_FORMATS = {
     ExportFormat.TURTLE: "turtle",
@@ -178,6 +181,43 @@ def _read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
     return list(reader.fieldnames), rows
 
 
+#: How neo4j-admin import reads each header type (its docs, "Import header format").
+NEO4J_TYPES = {
+    "string": str,
+    "int": int,
+    "long": int,
+    "float": float,
+    "double": float,
+    "boolean": lambda text: text.lower() == "true",
+    "date": dt.date.fromisoformat,
+}
+
+
+def read_neo4j_csv(data: bytes, array_delimiter: str = ";") -> list[dict[str, object]]:
+    """Read an admin-import file as Neo4j does: ``name:type`` headers, ``type[]`` arrays
+    split on the array delimiter, an empty cell sets nothing; ``:ID`` and the other special
+    fields are kept under their header as text."""
+    header, rows = _read_csv(data)
+    records = []
+    for row in rows:
+        record: dict[str, object] = {}
+        for column in header:
+            text = row[column]
+            name, _, kind = column.rpartition(":")
+            if not name or kind.isupper() or kind == "ID":  # :LABEL, :TYPE, id:ID ...
+                record[column] = text
+                continue
+            if text == "":
+                continue
+            if kind.endswith("[]"):
+                convert = NEO4J_TYPES[kind[:-2]]
+                record[name] = [convert(item) for item in text.split(array_delimiter)]
+            else:
+                record[name] = NEO4J_TYPES[kind](text)
+        records.append(record)
+    return records
+
+
 def test_csv_neo4j_admin_import(tiny_built: Built, view: nx.MultiDiGraph) -> None:
     files = export_files(tiny_built.graph, ExportFormat.CSV)
     assert sorted(files) == ["nodes.csv", "relationships.csv"]
@@ -186,35 +226,80 @@ def test_csv_neo4j_admin_import(tiny_built: Built, view: nx.MultiDiGraph) -> Non
     id_columns = [column for column in node_header if column.endswith(":ID")]
     assert len(id_columns) == 1, node_header
     assert ":LABEL" in node_header
-    assert len(nodes) == view.number_of_nodes()
+    entities = [row for row in nodes if row[":LABEL"] != "Salary"]
+    assert len(entities) == view.number_of_nodes()
     node_ids = [row[id_columns[0]] for row in nodes]
     assert len(set(node_ids)) == len(node_ids)
-    assert set(node_ids) == set(view.nodes)
-    for row in nodes:
-        assert row[":LABEL"], row
+    assert {row[id_columns[0]] for row in entities} == set(view.nodes)
+    for row in entities:
         assert row[":LABEL"].lower() == view.nodes[row[id_columns[0]]]["kind"]
 
     rel_header, relationships = _read_csv(files["relationships.csv"])
     for column in (":START_ID", ":END_ID", ":TYPE"):
         assert column in rel_header
-    assert len(relationships) == view.number_of_edges()
+    bands = len(nodes) - len(entities)
+    # every view edge, and per salary band one link from its role and one to its source
+    assert len(relationships) == view.number_of_edges() + 2 * bands
     for row in relationships:
         assert row[":START_ID"] in node_ids, row
         assert row[":END_ID"] in node_ids, row
         assert row[":TYPE"], row
     assert {(row[":START_ID"], row[":END_ID"], row[":TYPE"]) for row in relationships} >= {
-        ("role:ml-ops", "skill:python", "ESSENTIAL_SKILL")
+        ("role:ml-ops", "skill:python", "ESSENTIAL_SKILL"),
+        ("role:ml-ops", "role:ml-ops#salary-1", "ESTIMATED_SALARY"),
+        ("role:ml-ops#salary-1", "source:fixture", "SOURCE"),
     }
 
 
-def test_csv_typed_columns_hold_numbers(tiny_built: Built) -> None:
-    header, nodes = _read_csv(export_files(tiny_built.graph, ExportFormat.CSV)["nodes.csv"])
-    typed = [column for column in header if column.endswith(":float")]
-    assert typed
-    for row in nodes:
-        for column in typed:
-            if row[column]:
-                float(row[column])
+@pytest.fixture(scope="module")
+def bundled_built() -> Built:
+    return build_dataset(REPO / "data", shacl=False)
+
+
+@pytest.mark.parametrize("which", ["tiny", "bundled"])
+def test_csv_reads_back_with_its_header_types(
+    which: str, tiny_built: Built, bundled_built: Built
+) -> None:
+    built = tiny_built if which == "tiny" else bundled_built
+    files = export_files(built.graph, ExportFormat.CSV)
+    nodes = {str(row["id:ID"]): row for row in read_neo4j_csv(files["nodes.csv"])}
+    dataset = built.dataset
+
+    for course in dataset.courses.values():
+        row = nodes[f"course:{course.id}"]
+        assert row.get("hours") == (None if course.hours is None else float(course.hours))
+        assert row.get("rating") == course.rating
+        assert row.get("cost") == (None if course.cost is None else float(course.cost.amount))
+    for kind, table in (("role", dataset.roles), ("skill", dataset.skills)):
+        for entity in table.values():
+            row = nodes[f"{kind}:{entity.id}"]
+            assert row.get("aliases", []) == sorted(entity.aliases), entity.id
+    for source in dataset.sources.values():
+        assert nodes[f"source:{source.id}"].get("date") == source.date
+    for role in dataset.roles.values():
+        for index, salary in enumerate(role.salary, start=1):
+            band = nodes[f"role:{role.id}#salary-{index}"]
+            assert band[":LABEL"] == "Salary"
+            assert band["year"] == salary.year
+            assert band.get("salary_min") == (None if salary.min is None else float(salary.min))
+            assert band.get("salary_max") == (None if salary.max is None else float(salary.max))
+            assert band["or_more"] is salary.or_more
+            assert band["career_level"] == salary.level.value
+            assert band["currency"] == salary.currency
+            assert band.get("region") == salary.region
+    if which == "bundled":  # the tiny data has no list of two, nor an O*NET match
+        assert any(len(row.get("aliases", [])) > 1 for row in nodes.values())
+        assert any(row.get("close_match") for row in nodes.values())
+
+
+def test_csv_array_delimiter_in_an_alias_is_an_error(tiny_copy: Path) -> None:
+    skills = tiny_copy / "skills.yaml"
+    skills.write_text(
+        skills.read_text().replace("[Structured Query Language]", '["SQL; the language"]')
+    )
+    graph = build_dataset(tiny_copy, shacl=False).graph
+    with pytest.raises(DataError, match="skill:sql: aliases item 'SQL; the language' holds ';'"):
+        export_files(graph, ExportFormat.CSV)
 
 
 # --- DOT -----------------------------------------------------------------------------------

@@ -107,6 +107,8 @@ def pushed(oxigraph: RemoteStore) -> RemoteStore:
         pytest.param(["-"], COURSES, id="courses-stdin"),
         pytest.param(["courses-for-skill", "-p", "skill=docker"], None, id="named-with-param"),
         pytest.param(["courses-for-skill"], None, id="named-default"),
+        pytest.param(["-"], "SELECT * { ?c a schema:Course ; gkg:id ?id }", id="graph-prefixes"),
+        pytest.param(["role-skills", "-p", "role=ML Ops Engineer"], None, id="param-by-name"),
         pytest.param(["-"], "SELECT DISTINCT ?s ?p ?o { ?s ?p ?o }", id="every-triple"),
         pytest.param(["-", "-p", "name=Docker"], SKILL_BY_NAME, id="string-param-no-match"),
         pytest.param(

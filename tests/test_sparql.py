@@ -202,7 +202,7 @@ INJECTIONS = [
     pytest.param(SKILL_BY_NAME, "name=x'''\"\"\" } UNION { ?skill ?p ?o } #", id="string-union"),
     pytest.param(ROLE_LABEL, "role=analyst> } ; DROP ALL ; SELECT * { <x", id="role-gt"),
     pytest.param(ROLE_LABEL, "role=x> ?p ?o } UNION { ?role", id="role-union"),
-    pytest.param(ROLE_LABEL, "role=Analyst", id="role-not-an-id"),
+    pytest.param(ROLE_LABEL, "role=Analyst } UNION { ?role ?p ?label", id="role-not-a-name"),
     pytest.param(IRI_LABEL, "node=http://x/> ?p ?label } UNION { <http://y/", id="iri-gt"),
     pytest.param(IRI_LABEL, 'node=http://x/" } #', id="iri-quote"),
     pytest.param(HOURS_OVER, "hours=0) || true || (1", id="integer-expression"),
@@ -439,7 +439,6 @@ def test_timeout_stops_a_runaway_query(tmp_path: Path) -> None:
             "PREFIX x: <http://x/>\nSELECT *\nWHERE {\n  ?s ?p ?o .\n}\nLIMIT x\n", 6, id="line-6"
         ),
         pytest.param("SELECT *\nWHERE {\n  BIND(1 AS 2)\n}\n", 3, id="line-3"),
-        pytest.param("SELECT * WHERE { ?s nope:p ?o }", 1, id="unknown-prefix"),
     ],
 )
 def test_syntax_error_has_line_and_column(

@@ -11,6 +11,7 @@ that need them, so that ``--help`` and the planner start fast.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from enum import StrEnum
@@ -18,10 +19,58 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from genai_kg.errors import GenaiKgError
 
-app = typer.Typer(
+
+def reflow(help_text: str) -> str:
+    r"""Return help text with each paragraph on one line, for the terminal to wrap.
+
+    Typer's rich help keeps the docstring's line breaks after the first paragraph, so a
+    terminal narrower or wider than the source breaks lines mid-sentence. A paragraph that
+    opens with ``\b`` keeps its lines (click's convention).
+
+    >>> reflow("Do a thing.\n\n    More about\n    it.\n\n    \b\n    a\n    b")
+    'Do a thing.\n\nMore about it.\n\na\nb'
+    """
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(
+        paragraph.removeprefix("\b\n")
+        if paragraph.startswith("\b")
+        else " ".join(line.strip() for line in paragraph.splitlines())
+        for paragraph in paragraphs
+    )
+
+
+class Command(TyperCommand):
+    """A Typer command whose usage line names arguments as click does (``START GOAL``, not
+    typer's ``{start} {goal}``) and whose help paragraphs wrap to the terminal."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            self.help = reflow(self.help)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or param.name or "").upper()
+                name += "..." if param.nargs != 1 else ""
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+class Typer(typer.Typer):
+    """``typer.Typer`` whose commands are ``Command`` unless told otherwise."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", Command)
+        return super().command(*args, **kwargs)
+
+
+app = Typer(
     name="genai-kg",
     help="Build, check, query and export the Generative-AI careers knowledge graph.",
     no_args_is_help=True,

@@ -159,7 +159,8 @@ KIND_NAMES = {
 @reports_errors
 def list_(
     kind: Annotated[
-        str, typer.Argument(help="roles, skills, tools, providers, courses or sources.")
+        str,
+        typer.Argument(help="roles, skills, tools, providers, courses, sources or queries."),
     ],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,

@@ -12,6 +12,7 @@ from . import (
     DataOption,
     OutputFormat,
     StoreOption,
+    Typer,
     _data_dir,
     _print_json,
     app,
@@ -260,7 +261,7 @@ def next_(
     typer.echo(next_table(answer))
 
 
-profile_app = typer.Typer(help="Learner profiles for --profile.", no_args_is_help=True)
+profile_app = Typer(help="Learner profiles for --profile.", no_args_is_help=True)
 app.add_typer(profile_app, name="profile")
 
 

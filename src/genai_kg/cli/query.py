@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
+from genai_kg.errors import QueryError
 from genai_kg.graph.namespaces import CURATED_GRAPH
 
 from . import (
@@ -86,25 +88,36 @@ def sparql(
     """Run a SPARQL query on the graph (named, from a file, or stdin)."""
     from genai_kg.query.results import format_result
     from genai_kg.query.sparql import bind_params, load_query, run_query
+    from genai_kg.query.syntax import in_query_order, shortener
 
     cap = _size(max_memory)
     named = load_query(query, sys.stdin.read() if query == "-" else None)
-    bindings = bind_params(named, _params(param))
     if endpoint is not None:
         from genai_kg.query.remote import query_endpoint
+        from genai_kg.query.syntax import unknown_prefix_message, with_prefixes
 
+        remote_graph = None if graph == "default" else graph
+
+        def ask(text: str) -> Any:
+            return query_endpoint(endpoint, text, timeout=timeout, default_graph=remote_graph)
+
+        bindings = bind_params(named, _params(param), _names_in_graph(ask))
+        unknown = unknown_prefix_message(named.text)
+        if unknown:
+            raise QueryError(unknown)
+        text = with_prefixes(named.text)  # the endpoint knows nothing of the graph's prefixes
         result = query_endpoint(
-            endpoint,
-            named.text,
-            bindings,
-            timeout=timeout,
-            limit=limit,
-            default_graph=None if graph == "default" else graph,
+            endpoint, text, bindings, timeout=timeout, limit=limit, default_graph=remote_graph
         )
+        if result.kind == "select":
+            result.variables, result.rows = in_query_order(text, result.variables, result.rows)
     else:
         from genai_kg.store.database import open_store
 
         graph_store = open_store(_data_dir(data), store)
+        bindings = bind_params(
+            named, _params(param), _names_in_graph(lambda text: run_query(graph_store, text))
+        )
         result = run_query(
             graph_store,
             named.text,
@@ -118,9 +131,40 @@ def sparql(
             ),
         )
         _note_missing_imports(named.needs, graph_store)
-    typer.echo(format_result(result, fmt.value))
+    typer.echo(format_result(result, fmt.value, shortener(named.text)))
     if result.truncated:
         typer.echo(f"note: the result was cut at {limit:,} rows (--limit)", err=True)
+
+
+def _names_in_graph(ask: Callable[[str], Any]) -> Callable[[str, str], str]:
+    """Resolve a parameter's value among the labels of the graph the query runs on.
+
+    The names are the entities' ``skos:prefLabel`` and ``skos:altLabel``: the dataset's
+    names and aliases, so a value resolves as every other command resolves it (by id, name
+    or alias, any case, with the closest names suggested), locally or on an endpoint.
+    """
+
+    def resolve_name(kind: str, value: str) -> str:
+        from genai_kg.dataset.resolve import resolve
+        from genai_kg.graph.namespaces import ID_BASE
+
+        base = f"{ID_BASE}{kind}/"
+        text = (
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "SELECT ?entity ?label ?rank WHERE {\n"
+            "  { ?entity skos:prefLabel ?label BIND(0 AS ?rank) }\n"
+            "  UNION { ?entity skos:altLabel ?label BIND(1 AS ?rank) }\n"
+            f'  FILTER(STRSTARTS(STR(?entity), "{base}"))\n'
+            "} ORDER BY ?entity ?rank ?label"
+        )
+        index: dict[str, list[str]] = {}
+        for entity, label, _ in ask(text).rows:
+            entity_id = entity.value[len(base) :]
+            if "/" not in entity_id and "#" not in entity_id:
+                index.setdefault(entity_id, []).append(label.value)
+        return resolve({f"{kind}s": index}, value)[1]
+
+    return resolve_name
 
 
 @app.command()
@@ -207,7 +251,12 @@ def push(
         ),
     ],
     graph: Annotated[
-        str, typer.Option("--graph", help="The named graph to replace.")
+        str,
+        typer.Option(
+            "--graph",
+            help="The named graph to replace. Default: the curated graph (above).",
+            show_default=False,  # an IRI longer than the column would be cut off
+        ),
     ] = "https://w3id.org/genai-kg/graph/curated",
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds for the upload.")
@@ -215,7 +264,11 @@ def push(
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Replace a named graph on a remote store with the built graph (one atomic PUT)."""
+    """Replace a named graph on a remote store with the built graph (one atomic PUT).
+
+    Without --graph the graph replaced is https://w3id.org/genai-kg/graph/curated, where
+    genai-kg keeps the curated data.
+    """
     from genai_kg.graph.build import build_dataset
     from genai_kg.graph.export import to_oxigraph
     from genai_kg.query.remote import push_graph

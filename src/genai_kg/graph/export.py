@@ -7,7 +7,6 @@ rdflib). Graph formats (GraphML, GEXF, DOT, Neo4j CSV) are written from the Netw
 
 from __future__ import annotations
 
-import csv
 import enum
 import io
 import os
@@ -143,71 +142,6 @@ def _dot_id(text: str) -> str:
     return f'"{escaped}"'
 
 
-NODE_COLUMNS = (
-    "label",
-    "iri",
-    "description",
-    "url",
-    "level",
-    "hours",
-    "cost",
-    "currency",
-    "rating",
-    "credential",
-    "category",
-    "provider_kind",
-    "track",
-    "publisher",
-    "date",
-    "note",
-    "aliases",
-    "exact_match",
-    "close_match",
-    "salary_min",
-    "salary_max",
-)
-_FLOAT_COLUMNS = {"hours", "cost", "rating", "salary_min", "salary_max"}
-
-
-def neo4j_csv(view: nx.MultiDiGraph) -> dict[str, bytes]:
-    """Return Neo4j admin-import files: ``nodes.csv`` and ``relationships.csv``.
-
-    Import with ``neo4j-admin database import full --nodes=nodes.csv
-    --relationships=relationships.csv``; labels are the entity kinds (``Role``, ``Course`` ...).
-    """
-    header = ["id:ID", ":LABEL"] + [
-        f"{column}:float" if column in _FLOAT_COLUMNS else column for column in NODE_COLUMNS
-    ]
-    rows = [
-        [name, data["kind"].capitalize()] + [_csv_cell(data.get(column)) for column in NODE_COLUMNS]
-        for name, data in view.nodes(data=True)
-    ]
-    relationships = [
-        [source, target, key.upper(), data["label"]]
-        for source, target, key, data in view.edges(keys=True, data=True)
-    ]
-    return {
-        "nodes.csv": _csv_bytes(header, rows),
-        "relationships.csv": _csv_bytes([":START_ID", ":END_ID", ":TYPE", "label"], relationships),
-    }
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return stream.getvalue().encode("utf-8")
-
-
 def store_file(
     store: Any, fmt: ExportFormat, snapshots: Mapping[str, Path] | None = None
 ) -> dict[str, bytes]:
@@ -257,4 +191,6 @@ def export_files(
         return {"genai-kg.gexf": gexf_bytes(view)}
     if fmt is ExportFormat.DOT:
         return {"genai-kg.dot": dot_bytes(view)}
-    return neo4j_csv(view)
+    from genai_kg.graph.neo4j import neo4j_csv
+
+    return neo4j_csv(graph, view)

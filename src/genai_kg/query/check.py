@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from genai_kg.errors import QueryError
-from genai_kg.graph.namespaces import PREFIX_IRIS
+from genai_kg.query.syntax import QUERY_PREFIXES
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -158,7 +158,7 @@ def _check_dataset(tree: Any, allowed: set[str]) -> None:
 
     prologue, query = tree[0], tree[1]
     try:
-        resolved = translatePrologue(prologue, None, initNs=PREFIX_IRIS)
+        resolved = translatePrologue(prologue, None, initNs=QUERY_PREFIXES)
     except Exception as exc:  # noqa: BLE001 -- fail closed
         raise QueryError(f"the query's prologue cannot be read ({exc}); it is refused") from None
     for clause in query.get("datasetClause") or []:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from genai_kg.query.sparql import QueryResult
+from genai_kg.query.syntax import short_iri, shortener
 from genai_kg.render import format_table
 
 FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -85,9 +87,11 @@ def _xml(result: QueryResult) -> str:
     return "\n".join(lines)
 
 
-def _plain(term: Any) -> Any:
+def _plain(term: Any, namespaces: Mapping[str, str]) -> Any:
     if term is None:
         return None
+    if type(term).__name__ == "NamedNode":
+        return short_iri(term.value, namespaces)
     if type(term).__name__ == "Literal" and term.datatype.value in _NUMERIC and not term.language:
         try:
             number = float(term.value)
@@ -97,8 +101,15 @@ def _plain(term: Any) -> Any:
     return term.value
 
 
-def format_result(result: QueryResult, fmt: str) -> str:
-    """Render a query result in ``fmt`` (table, csv, tsv, json or xml)."""
+def format_result(
+    result: QueryResult, fmt: str, namespaces: Mapping[str, str] | None = None
+) -> str:
+    """Render a query result in ``fmt`` (table, csv, tsv, json or xml).
+
+    A table shows IRIs as prefixed names (``role:mlops-engineer``) by ``namespaces``
+    (``{namespace IRI: prefix}``, default the graph's prefixes); the other formats are the
+    W3C ones and keep every IRI whole.
+    """
     if fmt == "xml" and result.kind != "graph":
         return _xml(result)
     if result.kind == "ask":
@@ -128,7 +139,8 @@ def format_result(result: QueryResult, fmt: str) -> str:
         lines = ["\t".join(f"?{name}" for name in result.variables)]
         lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
         return "\n".join(lines)
-    rows = [[_plain(term) for term in row] for row in result.rows]
+    shown = shortener() if namespaces is None else namespaces
+    rows = [[_plain(term, shown) for term in row] for row in result.rows]
     return format_table(result.variables, rows)
 
 

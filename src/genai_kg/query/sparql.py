@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from genai_kg.errors import NotFoundError, QueryError
-from genai_kg.graph.namespaces import PREFIX_IRIS
 from genai_kg.paths import bundled
 from genai_kg.query.check import check_query
 from genai_kg.query.deadline import WATCHDOG, WORKER
+from genai_kg.query.syntax import QUERY_PREFIXES, in_query_order, unknown_prefix_message
 
 ENTITY_TYPES = ("role", "skill", "tool", "course", "provider", "source")
 VALUE_TYPES = ("iri", "string", "integer", "decimal")
@@ -142,11 +142,20 @@ def load_query(spec: str, stdin_text: str | None = None) -> NamedQuery:
     )
 
 
-def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Any]:
+def bind_params(
+    query: NamedQuery,
+    values: Mapping[str, str],
+    resolve_name: Callable[[str, str], str] | None = None,
+) -> dict[str, Any]:
     """Return ``{variable name: pyoxigraph term}`` for every parameter (defaults filled in).
+
+    ``resolve_name(kind, value)`` turns what a user typed for an entity parameter (an id, a
+    name or an alias, as every command takes them) into its id, raising ``NotFoundError``
+    with the closest names; without it a value must be the id. Defaults are ids already.
 
     Raises:
         QueryError: a value names no parameter or does not fit its type.
+        NotFoundError: ``resolve_name`` found nothing called so.
     """
     import pyoxigraph as ox
 
@@ -160,6 +169,11 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Any]:
     bound: dict[str, Any] = {}
     for name, param in declared.items():
         raw = values.get(name, param.default)
+        if name in values and param.type in ENTITY_TYPES and resolve_name is not None:
+            try:
+                raw = resolve_name(param.type, raw)
+            except NotFoundError as exc:
+                raise NotFoundError(f"--param {name}={raw!r}: {exc}") from None
         bound[name] = _term(ox, param, raw)
     return bound
 
@@ -231,15 +245,20 @@ def run_query(
 
     def evaluate() -> QueryResult:
         try:
-            answer = store.query(text, prefixes=PREFIX_IRIS, substitutions=variables, **dataset)
-            return _collect(ox, answer, limit)
+            answer = store.query(text, prefixes=QUERY_PREFIXES, substitutions=variables, **dataset)
+            result = _collect(ox, answer, limit)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
+            # the engine's message lists the tokens it expected; a missing PREFIX is likelier
+            message = unknown_prefix_message(text) or f"SPARQL syntax error: {exc}"
+            raise QueryError(message) from None
         except RuntimeError as exc:
             # e.g. a parameter whose variable the SELECT does not project (SEP-0007 needs it)
             raise QueryError(f"the query cannot run: {exc}") from None
         except OSError as exc:
             raise QueryError(f"the query failed: {exc}") from None
+        if result.kind == "select":
+            result.variables, result.rows = in_query_order(text, result.variables, result.rows)
+        return result
 
     if timeout is None:
         return evaluate()
