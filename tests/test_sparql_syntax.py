@@ -24,7 +24,6 @@ from genai_kg.query.syntax import (
     shortener,
     undeclared_prefixes,
     variable_order,
-    with_prefixes,
 )
 
 ID = "https://w3id.org/genai-kg/id/"
@@ -127,17 +126,6 @@ def test_other_syntax_errors_keep_the_engine_s_message(runner: CliRunner, store:
 )
 def test_undeclared_prefixes(text: str, unknown: list[str]) -> None:
     assert list(undeclared_prefixes(text)) == unknown
-
-
-def test_with_prefixes_declares_only_what_a_remote_query_lacks() -> None:
-    text = (
-        "# title: x\nPREFIX skos: <http://example.org/skos#>\n"
-        "SELECT * { ?s a schema:Course ; skos:x ?o }"
-    )
-    sent = with_prefixes(text)
-    assert sent.startswith("# title: x\nPREFIX schema: <https://schema.org/>\nPREFIX skos:")
-    assert sent.count("PREFIX") == 2
-    assert with_prefixes("SELECT * { ?s ?p ?o }") == "SELECT * { ?s ?p ?o }"
 
 
 def test_the_served_endpoint_declares_the_prefixes_too() -> None:

@@ -78,8 +78,10 @@ def sparql(
         str,
         typer.Option(
             "--graph",
-            help="With --endpoint: the graph to query, sent as default-graph-uri (default: the "
-            "one `push` writes); `default` for the store's own default graph.",
+            help="With --endpoint: the graph to query, sent as default-graph-uri. Default: the "
+            "one `push` writes (its IRI: `push --help`); `default` for the store's own default "
+            "graph.",
+            show_default=False,  # an IRI longer than the column would be cut off
         ),
     ] = CURATED_GRAPH,
     data: DataOption = None,
@@ -94,7 +96,7 @@ def sparql(
     named = load_query(query, sys.stdin.read() if query == "-" else None)
     if endpoint is not None:
         from genai_kg.query.remote import query_endpoint
-        from genai_kg.query.syntax import unknown_prefix_message, with_prefixes
+        from genai_kg.query.syntax import unknown_prefix_message
 
         remote_graph = None if graph == "default" else graph
 
@@ -105,12 +107,15 @@ def sparql(
         unknown = unknown_prefix_message(named.text)
         if unknown:
             raise QueryError(unknown)
-        text = with_prefixes(named.text)  # the endpoint knows nothing of the graph's prefixes
+        # query_endpoint declares the graph's prefixes on the query's first line, so the line
+        # numbers of a syntax error stay the user's.
         result = query_endpoint(
-            endpoint, text, bindings, timeout=timeout, limit=limit, default_graph=remote_graph
+            endpoint, named.text, bindings, timeout=timeout, limit=limit, default_graph=remote_graph
         )
         if result.kind == "select":
-            result.variables, result.rows = in_query_order(text, result.variables, result.rows)
+            result.variables, result.rows = in_query_order(
+                named.text, result.variables, result.rows
+            )
     else:
         from genai_kg.store.database import open_store
 

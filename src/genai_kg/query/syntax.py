@@ -117,27 +117,6 @@ def unknown_prefix_message(text: str) -> str | None:
 
 # A query's opening comment lines (a named query's header), kept first when prefixes are
 # declared for a remote endpoint: the check reads past them without a parse.
-_HEADER = re.compile(r"(?:[ \t]*(?:#[^\n\r]*)?(?:\r\n|\n|\r))*")
-
-
-def with_prefixes(text: str) -> str:
-    """Return the query with the graph's prefixes it uses but does not declare declared.
-
-    For endpoints that know nothing of genai-kg's prefixes; the embedded engine and
-    ``serve`` are given them directly.
-
-    >>> print(with_prefixes("# a header\\nSELECT * { ?c a schema:Course }"))
-    # a header
-    PREFIX schema: <https://schema.org/>
-    SELECT * { ?c a schema:Course }
-    """
-    own = declared_prefixes(text)
-    needed = [p for p in used_prefixes(text) if p in QUERY_PREFIXES and p not in own]
-    if not needed:
-        return text
-    lines = "".join(f"PREFIX {prefix}: <{QUERY_PREFIXES[prefix]}>\n" for prefix in needed)
-    end = _HEADER.match(text).end()  # type: ignore[union-attr]  # matches empty at worst
-    return text[:end] + lines + text[end:]
 
 
 def shortener(text: str | None = None) -> Mapping[str, str]:
