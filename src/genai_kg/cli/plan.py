@@ -10,9 +10,11 @@ import typer
 
 from . import (
     DataOption,
+    EndpointOption,
+    GraphOption,
     OutputFormat,
     StoreOption,
-    _data_dir,
+    _catalog,
     _print_json,
     app,
     reports_errors,
@@ -74,12 +76,6 @@ ProfileOption = Annotated[
 ]
 
 
-def _catalog(data: Path | None, store: Path | None) -> Any:
-    from genai_kg.plan.catalog import open_catalog
-
-    return open_catalog(_data_dir(data), store)
-
-
 @app.command()
 @reports_errors
 def path(
@@ -115,12 +111,14 @@ def path(
     fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
     """The optimal course sequence from one role to another (fewest courses, hours or dollars)."""
     from genai_kg.plan.advise import pareto_between, plan_between
     from genai_kg.plan.problem import Measure
 
-    catalog = _catalog(data, store)
+    catalog = _catalog(data, store, endpoint, graph)
     request = _request(
         catalog,
         profile,
@@ -187,11 +185,13 @@ def gap(
     fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
     """The goal role's skills the learner has, lacks, and which of those courses teach."""
     from genai_kg.plan.advise import skill_gap
 
-    catalog = _catalog(data, store)
+    catalog = _catalog(data, store, endpoint, graph)
     request = _request(
         catalog, profile, start=start, goal=goal, have=have or (), with_optional=with_optional
     )
@@ -217,12 +217,14 @@ def next_(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
     """Roles reachable from ROLE, ranked by their optimal plan, with the salary change."""
     from genai_kg.plan.problem import Measure
     from genai_kg.plan.ranking import next_roles
 
-    catalog = _catalog(data, store)
+    catalog = _catalog(data, store, endpoint, graph)
     request = _request(
         catalog,
         profile,
