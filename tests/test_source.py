@@ -262,3 +262,17 @@ def test_graph_without_endpoint_is_a_usage_error() -> None:
     result = run("list", "roles", "--graph", GRAPH)
     assert result.exit_code == 2
     assert "--graph goes with --endpoint" in result.output
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        pytest.param("not-an-iri", id="relative"),
+        pytest.param("https://example.org/g> } } SELECT * { ?s ?p ?o", id="closes-the-iri"),
+    ],
+)
+def test_graph_must_be_one_absolute_iri(graph: str, cache: Path) -> None:
+    result = run("list", "roles", "--endpoint", f"http://127.0.0.1:{closed_port()}/query",
+                 "--graph", graph)  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: --graph {graph!r} is not an absolute IRI\n"

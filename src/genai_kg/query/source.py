@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from genai_kg.errors import EndpointError
+from genai_kg.errors import EndpointError, QueryError
 from genai_kg.graph.namespaces import CURATED_GRAPH
 from genai_kg.paths import atomic_write, cache_dir
 
@@ -77,6 +77,13 @@ class RemoteGraph:
     endpoint: str
     graph: str = CURATED_GRAPH
     timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        # The IRI goes into the query text: it must be one IRI, with nothing that ends it.
+        if not self.graph.startswith(("http://", "https://", "urn:")) or any(
+            char in self.graph for char in '<>"{}|^`\\ \n\t'
+        ):
+            raise QueryError(f"--graph {self.graph!r} is not an absolute IRI")
 
     @property
     def folder(self) -> Path:
