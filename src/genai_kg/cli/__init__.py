@@ -107,9 +107,7 @@ def _catalog(
         return open_catalog(_data_dir(data), store)
     remote = _remote(endpoint, graph)
     state = remote.state()
-    return cached_catalog(
-        remote.folder / "catalog.json", state, lambda: remote.built(state).dataset
-    )
+    return cached_catalog(remote.folder / "catalog.json", state, lambda: remote.dataset(state))
 
 
 def _built(data: Path | None, endpoint: str | None = None, graph: str | None = None) -> Any:

@@ -27,6 +27,7 @@ from genai_kg.graph.namespaces import CURATED_GRAPH
 from genai_kg.paths import atomic_write, cache_dir
 
 if TYPE_CHECKING:
+    from genai_kg.dataset.models import Dataset
     from genai_kg.graph.build import Built
 
 #: Decimal digits per number read from a triple's hash: each sum stays far inside the 64-bit
@@ -134,8 +135,8 @@ class RemoteGraph:
         atomic_write(cached, header + payload)
         return payload
 
-    def built(self, state: str) -> Built:
-        """Return the graph read back into a Dataset, with its graph as ``build`` makes it.
+    def dataset(self, state: str) -> Dataset:
+        """Return the graph read back into a Dataset (what the planner's catalog is made of).
 
         Raises:
             EndpointError: as ``state``; or the graph holds no genai-kg roles.
@@ -143,8 +144,6 @@ class RemoteGraph:
         """
         from rdflib import Graph
 
-        from genai_kg.graph.build import Built
-        from genai_kg.graph.rdf import build_graph
         from genai_kg.graph.read import dataset_from_graph
 
         payload = self.ntriples(state)
@@ -161,6 +160,19 @@ class RemoteGraph:
                 f"the graph <{self.graph}> on {self.endpoint} holds no genai-kg roles: "
                 "is it the graph genai-kg push wrote?"
             )
-        # The graph the commands read is the one build_graph makes of what was read, as on
-        # the embedded store: triples about anything else on the store do not show up.
+        return dataset
+
+    def built(self, state: str) -> Built:
+        """Return the Dataset with its graph as ``build`` makes it (what ``show`` reads).
+
+        The graph is the one ``build_graph`` makes of what was read, as on the embedded store:
+        triples about anything else on the store do not show up.
+
+        Raises:
+            EndpointError, DataError: as ``dataset``.
+        """
+        from genai_kg.graph.build import Built
+        from genai_kg.graph.rdf import build_graph
+
+        dataset = self.dataset(state)
         return Built(root=Path(self.endpoint), dataset=dataset, graph=build_graph(dataset))

@@ -79,7 +79,7 @@ class Explorer:
 
                     remote = self.remote
                     self._catalog = cached_catalog(
-                        remote.folder / "catalog.json", key, lambda: remote.built(key).dataset
+                        remote.folder / "catalog.json", key, lambda: remote.dataset(key)
                     )
             return self._catalog
 
