@@ -276,3 +276,46 @@ def test_graph_must_be_one_absolute_iri(graph: str, cache: Path) -> None:
                  "--graph", graph)  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == f"Error: --graph {graph!r} is not an absolute IRI\n"
+
+
+def _state(triples: list[Any]) -> tuple[str, ...]:
+    """The state query's answer on a pyoxigraph store holding ``triples`` in one graph."""
+    import pyoxigraph as ox
+
+    from genai_kg.query.source import state_query
+
+    graph = ox.NamedNode(GRAPH)
+    store = ox.Store()
+    for triple in triples:
+        store.add(ox.Quad(*triple, graph))
+    ((*row,),) = [tuple(solution) for solution in store.query(state_query(GRAPH))]
+    return tuple(term.value for term in row)
+
+
+def test_the_state_changes_with_any_triple_and_not_with_order() -> None:
+    import pyoxigraph as ox
+
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    base = [
+        (
+            s,
+            p,
+            ox.Literal("4.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        ),
+        (s, p, ox.Literal("Python", language="en")),
+        (s, p, ox.NamedNode("https://example.org/o")),
+    ]
+    state = _state(base)
+    assert state[0] == "3"
+    assert _state(list(reversed(base))) == state
+    for changed in (
+        (
+            s,
+            p,
+            ox.Literal("4.6", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        ),
+        (s, p, ox.Literal("4.5")),  # the same text, another datatype
+        (s, p, ox.Literal("Python", language="de")),
+        (s, p, ox.NamedNode("https://example.org/o2")),
+    ):
+        assert _state([changed, *base[1:]]) != state, changed
