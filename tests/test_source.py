@@ -176,6 +176,7 @@ def test_a_warm_path_sends_one_small_query(
     oxigraph: OxigraphServer,  # noqa: F811
     proxy: CountingProxy,
     cache: Path,
+    tmp_path: Path,
 ) -> None:
     push(oxigraph, BUNDLED)
     args = ["path", "Data Analyst", "MLOps Engineer", "--endpoint", proxy.query, "--graph", GRAPH]
@@ -190,8 +191,10 @@ def test_a_warm_path_sends_one_small_query(
     assert len(proxy.bodies[0]) < 2000
     del proxy.bodies[:]
     shown = run("show", "mlops engineer", "--endpoint", proxy.query, "--graph", GRAPH)
-    assert shown.exit_code == 0, shown.output
     assert len(proxy.bodies) == 1, "show reads the graph kept by path"
+    local = run("show", "mlops engineer", "--data", str(BUNDLED), "--store", str(tmp_path / "s"))
+    assert (shown.exit_code, shown.stdout) == (local.exit_code, local.stdout)
+    assert local.exit_code == 0, local.output
 
 
 def test_after_a_new_push_the_next_command_sees_the_change(
