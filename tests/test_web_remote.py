@@ -124,3 +124,30 @@ def test_remote_server_needs_a_pushed_graph(
     with pytest.raises(pytest.fail.Exception, match=f"Error: no graph <{graph}> on "):
         server = start_server(tmp_path, "--endpoint", oxigraph.query, "--graph", graph)
         stop_server(server.process)
+
+
+def test_a_new_push_shows_within_seconds(
+    servers: tuple[Server, Server],
+    oxigraph: OxigraphServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The remote server checks the graph's state every 2 s: a push shows without a restart."""
+    import shutil
+
+    from nethelp import wait_until
+
+    _, remote = servers
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    roles = data / "roles.yaml"
+    shown = http(root(remote) + "api/show?name=analyst")
+    name = shown.text.split('"label": "')[1].split('"')[0]
+    roles.write_text(roles.read_text().replace(f"name: {name}", f"name: {name} Renamed", 1))
+    push(oxigraph, data, GRAPH)
+    try:
+        assert wait_until(
+            lambda: f"{name} Renamed" in http(root(remote) + "api/show?name=analyst").text,
+            timeout=15,
+        )
+    finally:
+        push(oxigraph, TINY, GRAPH)
