@@ -96,6 +96,25 @@ StoreOption = Annotated[
     ),
 ]
 
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="Answer from this SPARQL 1.1 query endpoint (a store `push` filled, e.g. "
+        "http://host:7878/query) instead of the data.",
+        show_default=False,
+    ),
+]
+GraphOption = Annotated[
+    str | None,
+    typer.Option(
+        "--graph",
+        help="With --endpoint: the named graph to read. "
+        "[default: https://w3id.org/genai-kg/graph/curated, the one push writes]",
+        show_default=False,
+    ),
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -117,6 +136,40 @@ def _data_dir(data: Path | None) -> Path:
     from genai_kg.paths import bundled
 
     return data if data is not None else bundled("data")
+
+
+def _remote(endpoint: str, graph: str | None) -> Any:
+    """The remote graph ``--endpoint`` and ``--graph`` name (``query.source.RemoteGraph``)."""
+    from genai_kg.query.source import RemoteGraph
+
+    return RemoteGraph(endpoint) if graph is None else RemoteGraph(endpoint, graph)
+
+
+def _catalog(
+    data: Path | None, store: Path | None, endpoint: str | None = None, graph: str | None = None
+) -> Any:
+    """The planner's catalog: of the data (embedded store), or of the graph on ``endpoint``."""
+    from genai_kg.plan.catalog import cached_catalog, open_catalog
+
+    if endpoint is None:
+        if graph is not None:
+            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+        return open_catalog(_data_dir(data), store)
+    remote = _remote(endpoint, graph)
+    state = remote.state()
+    return cached_catalog(remote.folder / "catalog.json", state, lambda: remote.dataset(state))
+
+
+def _built(data: Path | None, endpoint: str | None = None, graph: str | None = None) -> Any:
+    """The checked dataset and its graph (``graph.build.Built``): of the data, or remote."""
+    if endpoint is None:
+        if graph is not None:
+            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+        from genai_kg.graph.build import build_dataset
+
+        return build_dataset(_data_dir(data), shacl=False)
+    remote = _remote(endpoint, graph)
+    return remote.built(remote.state())
 
 
 def _warn(warnings: list[str]) -> None:

@@ -10,8 +10,11 @@ import typer
 
 from . import (
     DataOption,
+    EndpointOption,
+    GraphOption,
     OutputFormat,
     StoreOption,
+    _built,
     _data_dir,
     _print_json,
     _warn,
@@ -165,9 +168,10 @@ def list_(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
-    """List every entity of one kind."""
-    from genai_kg.graph.build import build_dataset
+    """List every entity of one kind, in id order."""
     from genai_kg.query.describe import list_rows
 
     if kind.lower().removesuffix("s") == "querie" or kind.lower() == "query":
@@ -177,8 +181,7 @@ def list_(
     if table is None:
         kinds = ", ".join([*KIND_NAMES.values(), "queries"])
         raise typer.BadParameter(f"{kind!r} is not one of {kinds}")
-    built = build_dataset(_data_dir(data), shacl=False)
-    headers, rows = list_rows(built.dataset, table)
+    headers, rows = list_rows(_built(data, endpoint, graph).dataset, table)
     if fmt is OutputFormat.JSON:
         _print_json([dict(zip(headers, row, strict=True)) for row in rows])
     else:
@@ -219,6 +222,8 @@ def show(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
     """Show one entity with its values and its links in both directions.
 
@@ -226,16 +231,16 @@ def show(
     the BLS wage percentiles beside its curated salary figures.
     """
     from genai_kg.dataset.resolve import dataset_names, resolve
-    from genai_kg.graph.build import build_dataset
     from genai_kg.query.describe import counterparts, describe, format_description
     from genai_kg.store.database import open_store, store_dir
     from genai_kg.store.replace import LIVE
 
     data_dir = _data_dir(data)
-    built = build_dataset(data_dir, shacl=False)
+    built = _built(data, endpoint, graph)
     kind, entity_id = resolve(dataset_names(built.dataset, KIND_NAMES.values()), name)
     description = describe(built, kind, entity_id)
-    if kind == "roles" and (store_dir(data_dir, store) / LIVE).is_dir():
+    # The imports live in the embedded store only (push writes the curated graph).
+    if endpoint is None and kind == "roles" and (store_dir(data_dir, store) / LIVE).is_dir():
         found = counterparts(open_store(data_dir, store, built), entity_id)
         if found:
             description["counterparts"] = found

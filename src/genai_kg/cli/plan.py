@@ -10,10 +10,12 @@ import typer
 
 from . import (
     DataOption,
+    EndpointOption,
+    GraphOption,
     OutputFormat,
     StoreOption,
     Typer,
-    _data_dir,
+    _catalog,
     _print_json,
     app,
     reports_errors,
@@ -80,12 +82,6 @@ ProfileOption = Annotated[
 ]
 
 
-def _catalog(data: Path | None, store: Path | None) -> Any:
-    from genai_kg.plan.catalog import open_catalog
-
-    return open_catalog(_data_dir(data), store)
-
-
 @app.command()
 @reports_errors
 def path(
@@ -122,12 +118,14 @@ def path(
     fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
     """The optimal course sequence from one role to another (fewest courses, hours or dollars)."""
     from genai_kg.plan.advise import pareto_between, plan_between
     from genai_kg.plan.problem import Measure
 
-    catalog = _catalog(data, store)
+    catalog = _catalog(data, store, endpoint, graph)
     request = _request(
         catalog,
         profile,
@@ -196,11 +194,13 @@ def gap(
     fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
     """The goal role's skills the learner has, lacks, and which of those courses teach."""
     from genai_kg.plan.advise import skill_gap
 
-    catalog = _catalog(data, store)
+    catalog = _catalog(data, store, endpoint, graph)
     request = _request(
         catalog,
         profile,
@@ -233,13 +233,15 @@ def next_(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
     """Roles reachable from ROLE (any FROM of path), ranked by their optimal plan, with the
     share of each role's skills already held and the salary change."""
     from genai_kg.plan.problem import Measure
     from genai_kg.plan.ranking import next_roles
 
-    catalog = _catalog(data, store)
+    catalog = _catalog(data, store, endpoint, graph)
     request = _request(
         catalog,
         profile,

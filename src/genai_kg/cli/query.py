@@ -16,8 +16,11 @@ from genai_kg.graph.namespaces import CURATED_GRAPH
 
 from . import (
     DataOption,
+    EndpointOption,
+    GraphOption,
     StoreOption,
     _data_dir,
+    _remote,
     app,
     reports_errors,
 )
@@ -207,8 +210,14 @@ def serve(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No access log.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
-    """Serve the web explorer at / and a read-only SPARQL 1.1 endpoint at /sparql."""
+    """Serve the web explorer at / and a read-only SPARQL 1.1 endpoint at /sparql.
+
+    With --endpoint, answer from that store (the graph push wrote) and forward /sparql
+    queries to it after the same checks: any number of servers can share one store.
+    """
     from genai_kg.store.database import open_store, store_dir
     from genai_kg.web.app import ServerSettings
     from genai_kg.web.server import bind
@@ -216,8 +225,16 @@ def serve(
 
     cap = _size(max_memory)
     data_dir = _data_dir(data)
-    open_store(data_dir, store)  # refresh the store before the workers open it read-only
+    if endpoint is None:
+        if graph is not None:
+            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+        open_store(data_dir, store)  # refresh the store before the workers open it read-only
+    else:
+        remote = _remote(endpoint, graph)
+        remote.built(remote.state())  # fail now, not at the first visitor, if it is not there
     settings = ServerSettings(
+        endpoint=endpoint,
+        graph=graph,
         store_path=store_dir(data_dir, store) / "oxigraph",
         data_dir=data_dir,
         store=store,

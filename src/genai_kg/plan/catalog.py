@@ -8,7 +8,7 @@ its cold-start budget. ``store.open_catalog`` builds it once per dataset and cac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,18 +191,29 @@ def open_catalog(data: Path, store: Path | None = None) -> Catalog:
         DataError: the data has problems (checked whenever the catalog is rebuilt).
     """
     key = fingerprint(data)
-    cached = store_dir(data, store) / "catalog.json"
+
+    def build() -> Any:
+        from genai_kg.graph.build import build_dataset
+
+        return build_dataset(data, shacl=False).dataset
+
+    catalog = cached_catalog(store_dir(data, store) / "catalog.json", key, build)
+    catalog.origin = (data, store)  # where official starts are looked up (plan.starts)
+    return catalog
+
+
+def cached_catalog(cached: Path, key: str, dataset: Callable[[], Any]) -> Catalog:
+    """Return the catalog kept in ``cached`` if it was made for ``key``, else make and keep it.
+
+    ``dataset()`` gives the ``models.Dataset`` to make it from: the YAML's for the embedded
+    store, a remote graph read back (``query.source``) for ``--endpoint``.
+    """
     try:
         catalog = Catalog.from_json(cached.read_text(encoding="utf-8"))
         if catalog.fingerprint == key:
-            catalog.origin = (data, store)
             return catalog
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing, unreadable or written by another version: rebuild below
-    from genai_kg.graph.build import build_dataset
-    from genai_kg.plan.catalog import catalog_from_dataset
-
-    catalog = catalog_from_dataset(build_dataset(data, shacl=False).dataset, key)
+    catalog = catalog_from_dataset(dataset(), key)
     atomic_write(cached, catalog.to_json().encode("utf-8"))
-    catalog.origin = (data, store)
     return catalog

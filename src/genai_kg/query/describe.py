@@ -20,10 +20,13 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def list_rows(dataset: Dataset, table: str) -> tuple[list[str], list[list[Any]]]:
-    """Return the headers and rows that ``genai-kg list`` shows for one kind."""
+    """Return the headers and rows that ``genai-kg list`` shows for one kind, in id order.
+
+    Id order, not the files' order: a store (and so ``list --endpoint``) keeps no order.
+    """
     headers = list(_COLUMNS[table])
     rows = []
-    for entity in dataset.table(table).values():
+    for _, entity in sorted(dataset.table(table).items()):
         row: list[Any] = []
         for column in headers:
             if column == "essential":

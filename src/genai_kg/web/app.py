@@ -51,6 +51,9 @@ class ServerSettings:
     #: Connections (and requests) at once; past it new requests get 503.
     max_connections: int = 256
     quiet: bool = False
+    #: A remote SPARQL endpoint and graph to answer from instead of the store (``--endpoint``).
+    endpoint: str | None = None
+    graph: str | None = None
 
 
 def make_app(

@@ -2,13 +2,16 @@
 
 Each answer is the object ``--format json`` prints for the same question (``path``, ``gap``,
 ``next``, ``show``); the pages (``web.pages``) are views of it and ``/api/...`` sends it as
-it is. The catalog and the built dataset are reloaded when the data's fingerprint changes.
+it is. The catalog and the built dataset are reloaded when the data's fingerprint changes,
+or, for a remote store (``serve --endpoint``), when the pushed graph's state does (checked at
+most every ``REMOTE_CHECK`` seconds, so that a page does not wait for the store each time).
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_kg.dataset.fingerprint import fingerprint
-from genai_kg.errors import GenaiKgError, NotFoundError
+from genai_kg.errors import EndpointError, GenaiKgError, NotFoundError
 from genai_kg.plan.advise import Request, plan_between, skill_gap
 from genai_kg.plan.catalog import LEVELS, Catalog, open_catalog
 from genai_kg.plan.problem import Measure
@@ -37,6 +40,8 @@ TRUE = {"1", "true", "on", "yes"}
 #: Answers kept per server: a plan is a shared link, opened again and again; each costs the
 #: planner tens of milliseconds (``next`` hundreds), a kept one a copy.
 CACHED_ANSWERS = 512
+#: Seconds between two checks of a remote graph's state (one aggregate query each).
+REMOTE_CHECK = 2.0
 
 
 class BadRequest(GenaiKgError):
@@ -49,6 +54,10 @@ class Explorer:
 
     data_dir: Path
     store: Path | None = None
+    #: The graph on a remote store to answer from instead (``query.source.RemoteGraph``).
+    remote: Any = None
+    _state: str = field(default="", repr=False)
+    _checked: float = field(default=float("-inf"), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _catalog: Catalog | None = field(default=None, repr=False)
     _built: Any = field(default=None, repr=False)
@@ -62,23 +71,45 @@ class Explorer:
 
     def catalog(self) -> Catalog:
         """Return the planner's catalog, rebuilt when the data changed."""
-        key = fingerprint(self.data_dir)
+        key = self._key()
         with self._lock:
             if self._catalog is None or self._catalog.fingerprint != key:
-                self._catalog = open_catalog(self.data_dir, self.store)
+                if self.remote is None:
+                    self._catalog = open_catalog(self.data_dir, self.store)
+                else:
+                    from genai_kg.plan.catalog import cached_catalog
+
+                    remote = self.remote
+                    self._catalog = cached_catalog(
+                        remote.folder / "catalog.json", key, lambda: remote.dataset(key)
+                    )
             return self._catalog
 
     def built(self) -> Any:
         """Return the checked dataset and its graph (``graph.build.Built``), as ``show`` uses."""
-        key = fingerprint(self.data_dir)
+        key = self._key()
         with self._lock:
             if self._built is None or self._built_key != key:
                 from genai_kg.graph.build import build_dataset
                 from genai_kg.graph.view import to_networkx
 
-                self._built, self._built_key = build_dataset(self.data_dir, shacl=False), key
+                if self.remote is None:
+                    self._built = build_dataset(self.data_dir, shacl=False)
+                else:
+                    self._built = self.remote.built(key)
+                self._built_key = key
                 self._view = to_networkx(self._built.graph)
             return self._built
+
+    def _key(self) -> str:
+        """The data's fingerprint, or the remote graph's state (asked at most every 2 s)."""
+        if self.remote is None:
+            return fingerprint(self.data_dir)
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked >= REMOTE_CHECK:
+                self._state, self._checked = self.remote.state(), now
+            return self._state
 
     def warm(self) -> None:
         """Load the catalog and the dataset now, so that the first visitor does not wait."""
@@ -291,5 +322,8 @@ def _number(params: Mapping[str, Any], key: str, kind: type, low: float, high: f
 
 
 def status_of(error: GenaiKgError) -> int:
-    """Return the HTTP status for an error: 404 for a name that is not found, else 400."""
+    """Return the HTTP status for an error: 404 for a name that is not found, 502 for a remote
+    store that failed (``serve --endpoint``), else 400."""
+    if isinstance(error, EndpointError):
+        return 502
     return 404 if isinstance(error, NotFoundError) else 400

@@ -17,6 +17,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from genai_kg.graph.namespaces import CURATED_GRAPH
 from genai_kg.web.app import ServerSettings, make_app
 from genai_kg.web.pool import WorkerPool
 
@@ -112,26 +113,36 @@ def serve(sock: socket.socket, settings: ServerSettings, announce: Callable[[str
     ``url`` is the server's root (``http://127.0.0.1:7878/``): the explorer, when
     ``settings.data_dir`` is given, with the SPARQL endpoint at ``sparql`` below it.
     """
-    before = None
-    if settings.data_dir is not None:
-        from genai_kg.store.database import follow_data
+    remote: Any = None
+    if settings.endpoint is not None:  # serve --endpoint: the remote store answers
+        from genai_kg.query.source import RemoteGraph
+        from genai_kg.web.remote import RemotePool
 
-        before = follow_data(settings.data_dir, settings.store)
-    pool = WorkerPool(
-        settings.store_path,
-        settings.workers,
-        settings.timeout,
-        settings.max_rows,
-        before,
-        settings.max_memory,
-    )
+        remote = RemoteGraph(settings.endpoint, settings.graph or CURATED_GRAPH, settings.timeout)
+        pool: WorkerPool = RemotePool(
+            settings.endpoint, remote.graph, settings.timeout, settings.max_rows
+        )
+    else:
+        before = None
+        if settings.data_dir is not None:
+            from genai_kg.store.database import follow_data
+
+            before = follow_data(settings.data_dir, settings.store)
+        pool = WorkerPool(
+            settings.store_path,
+            settings.workers,
+            settings.timeout,
+            settings.max_rows,
+            before,
+            settings.max_memory,
+        )
     try:
         routes: list[Any] = []
         if settings.data_dir is not None:
             from genai_kg.web.explorer import Explorer
             from genai_kg.web.pages import page_routes
 
-            explorer = Explorer(settings.data_dir, settings.store)
+            explorer = Explorer(settings.data_dir, settings.store, remote)
             explorer.warm()
             routes = page_routes(explorer, pool)
         protocol = type(
