@@ -15,7 +15,7 @@ import pytest
 
 from conftest import TINY
 from servehelp import Server, get, http, json_rows, start_server, stop_server
-from test_remote import OxigraphServer, oxigraph  # noqa: F401 -- the shared server fixture
+from stores import RemoteStore
 from test_source import CountingProxy, push
 
 GRAPH = "https://example.org/graphs/test-web-remote"
@@ -27,7 +27,7 @@ SELECT ?role ?label WHERE { ?role a gkg:Role ; skos:prefLabel ?label }
 
 
 @pytest.fixture(scope="module")
-def proxy(oxigraph: OxigraphServer) -> Iterator[CountingProxy]:  # noqa: F811
+def proxy(oxigraph: RemoteStore) -> Iterator[CountingProxy]:
     counting = CountingProxy(oxigraph.base)
     yield counting
     counting.close()
@@ -35,7 +35,7 @@ def proxy(oxigraph: OxigraphServer) -> Iterator[CountingProxy]:  # noqa: F811
 
 @pytest.fixture(scope="module")
 def servers(
-    oxigraph: OxigraphServer,  # noqa: F811
+    oxigraph: RemoteStore,
     proxy: CountingProxy,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Server, Server]]:
@@ -116,7 +116,7 @@ def test_a_refused_query_never_reaches_the_store(
 
 
 def test_remote_server_needs_a_pushed_graph(
-    oxigraph: OxigraphServer,  # noqa: F811
+    oxigraph: RemoteStore,
     tmp_path: Path,
 ) -> None:
     """It says so at start, not at the first visitor (start_server fails with the log)."""
@@ -128,7 +128,7 @@ def test_remote_server_needs_a_pushed_graph(
 
 def test_a_new_push_shows_within_seconds(
     servers: tuple[Server, Server],
-    oxigraph: OxigraphServer,  # noqa: F811
+    oxigraph: RemoteStore,
     tmp_path: Path,
 ) -> None:
     """The remote server checks the graph's state every 2 s: a push shows without a restart."""

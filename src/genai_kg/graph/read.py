@@ -29,6 +29,7 @@ from genai_kg.graph.rdf import (
     CLASSES,
     ESCO,
     GKG,
+    MATCH_PREDICATES,
     ONET_ELEMENT_PAGE,
     ONET_PAGE,
     SCHEMA,
@@ -36,6 +37,8 @@ from genai_kg.graph.rdf import (
 )
 
 _ESCO_BASE = "http://data.europa.eu/esco/"
+#: O*NET publishes no IRI per technology example; the importer's (``importers.onet``).
+ONET_TECHNOLOGY = "https://w3id.org/genai-kg/id/onet/technology/"
 
 
 def dataset_from_graph(graph: Graph) -> Dataset:
@@ -107,13 +110,15 @@ class _Reader:
 
     def match(self, node: URIRef) -> dict[str, Any] | None:
         match: dict[str, Any] = {}
-        for predicate, relation in ((SKOS.exactMatch, "exact"), (SKOS.closeMatch, "close")):
+        for relation, predicate in MATCH_PREDICATES.items():
             for target in sorted(str(value) for value in self.graph.objects(node, predicate)):
                 if target.startswith(_ESCO_BASE):
                     match["esco"] = {"id": target, "relation": relation}
                 elif target.startswith((ONET_PAGE, ONET_ELEMENT_PAGE)):
                     code = target.removeprefix(ONET_PAGE).removeprefix(ONET_ELEMENT_PAGE)
                     match["onet"] = {"id": code, "relation": relation}
+                elif target.startswith(ONET_TECHNOLOGY):  # an O*NET technology example, by IRI
+                    match["onet"] = {"id": target, "relation": relation}
         return match or None
 
 

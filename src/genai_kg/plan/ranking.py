@@ -80,7 +80,7 @@ def _with_goal(request: Request, goal: str) -> Request:
 def answer_start(start: Start) -> dict[str, Any]:
     """The start as ``next --format json`` gives it: its kind and, for an occupation, the
     curated skills its official skills gave."""
-    return {"kind": start.kind, "skills": list(start.skills), "occupation": start.occupation}
+    return {"kind": start.kind, "skills": sorted(start.skills), "occupation": start.occupation}
 
 
 def _bls_medians(catalog: Catalog, start: Start) -> dict[str, tuple[float, str, int]]:
