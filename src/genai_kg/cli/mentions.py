@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from . import DataOption, OutputFormat, StoreOption, _data_dir, _print_json, app, reports_errors
+from . import (
+    DataOption,
+    EndpointOption,
+    GraphOption,
+    OutputFormat,
+    StoreOption,
+    _data_dir,
+    _print_json,
+    _remote,
+    app,
+    reports_errors,
+)
 
 FromTextOption = Annotated[
     Path | None,
@@ -30,15 +41,37 @@ def _read(file: Path) -> tuple[str, str]:
     return read_text(file), str(file)
 
 
-def skills_in_text(file: Path | None, data: Path | None, store: Path | None) -> tuple[str, ...]:
+def _matcher(
+    data: Path | None, store: Path | None, endpoint: str | None, graph: str | None
+) -> Any:
+    """The matcher of the embedded store, or of the curated graph on ``endpoint``."""
+    from genai_kg.mentions.index import graph_matcher, open_matcher
+
+    if endpoint is None:
+        if graph is not None:
+            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+        return open_matcher(_data_dir(data), store)
+    from genai_kg.graph.export import to_oxigraph
+
+    remote = _remote(endpoint, graph)
+    state = remote.state()
+    return graph_matcher(to_oxigraph(remote.built(state).graph), remote.folder, state)
+
+
+def skills_in_text(
+    file: Path | None,
+    data: Path | None,
+    store: Path | None,
+    endpoint: str | None = None,
+    graph: str | None = None,
+) -> tuple[str, ...]:
     """The curated skill ids the text at ``file`` names (none without a file)."""
     if file is None:
         return ()
     from genai_kg.mentions.find import text_skills
-    from genai_kg.mentions.index import open_matcher
 
     text, _ = _read(file)
-    return tuple(text_skills(open_matcher(_data_dir(data), store), text))
+    return tuple(text_skills(_matcher(data, store, endpoint, graph), text))
 
 
 @app.command()
@@ -50,13 +83,17 @@ def skills(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
 ) -> None:
-    """The skills a text names: curated names and aliases, and ESCO labels once imported."""
+    """The skills a text names: curated names and aliases, and ESCO labels once imported.
+
+    With --endpoint, the curated skills of the graph on that store (taxonomies stay local).
+    """
     from genai_kg.mentions.find import find_skills
-    from genai_kg.mentions.index import open_matcher
 
     text, name = _read(file)
-    answer = find_skills(open_matcher(_data_dir(data), store), text, name)
+    answer = find_skills(_matcher(data, store, endpoint, graph), text, name)
     if fmt is OutputFormat.JSON:
         _print_json(answer)
         return

@@ -142,7 +142,7 @@ def path(
         hours_per_week=hours_per_week,
         alternatives=alternatives,
         time_limit=time_limit,
-        from_text=skills_in_text(from_text, data, store),
+        from_text=skills_in_text(from_text, data, store, endpoint, graph),
     )
     if pareto:
         answers = pareto_between(catalog, request)
@@ -208,7 +208,7 @@ def gap(
         goal=goal,
         have=have or (),
         with_optional=with_optional,
-        from_text=skills_in_text(from_text, data, store),
+        from_text=skills_in_text(from_text, data, store, endpoint, graph),
     )
     answer = skill_gap(catalog, request)
     if fmt is PlanFormat.JSON:
@@ -252,7 +252,7 @@ def next_(
         max_hours=max_hours,
         max_cost=max_cost,
         hours_per_week=hours_per_week,
-        from_text=skills_in_text(from_text, data, store),
+        from_text=skills_in_text(from_text, data, store, endpoint, graph),
     )
     answer = next_roles(catalog, request)
     if fmt is OutputFormat.JSON:

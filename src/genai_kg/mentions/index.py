@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pickle
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,26 @@ def open_matcher(data: Path, store: Path | None = None) -> Matcher:
     del opened
     body = pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)
     atomic_write(folder / CACHE, _header(key, database.name) + body)
+    return matcher
+
+
+def graph_matcher(triples: Iterable[Any], folder: Path, key: str) -> Matcher:
+    """Return the matcher of curated ``triples`` alone (a remote graph), cached in ``folder``.
+
+    ``key`` says which version of the graph the triples are (``query.source``'s state);
+    imported taxonomies are not read from a remote store, so only curated labels count.
+    """
+    cached = _cached(folder / CACHE, key, "remote")
+    if cached is not None:
+        return cached
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    graph = ox.NamedNode(CURATED_GRAPH)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    matcher = matcher_from_store(store)
+    body = pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)
+    atomic_write(folder / CACHE, _header(key, "remote") + body)
     return matcher
 
 
