@@ -1,9 +1,11 @@
-"""``genai-kg path --endpoint`` cold and warm against an Oxigraph server, beside the embedded store.
+"""``genai-kg path --endpoint`` cold and warm on Oxigraph server or Virtuoso, beside embedded.
 
-Run: .venv/bin/python bench/bench_remote_commands.py [--runs 11] [--append]
+Run: .venv/bin/python bench/bench_remote_commands.py [--runs 11] [--server oxigraph|virtuoso]
+[--append]
 
-Starts the Oxigraph server (the ``oxigraph`` dev dependency) on 127.0.0.1 with a temporary
-database, pushes the bundled data, then in each round runs, in turn, as fresh processes:
+Starts each server as the tests do (``tests/stores.py``: the ``oxigraph`` dev dependency,
+Debian's ``virtuoso-opensource``) on 127.0.0.1 with a temporary database, pushes the bundled
+data, then in each round runs, in turn, as fresh processes:
 ``path`` on the embedded store (its catalog built before the first round), ``path --endpoint``
 cold (the remote cache folder removed first: state query, CONSTRUCT, read, catalog) and warm
 (the state query only), and the same for ``show``. Beside them, the two queries alone as the
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -48,8 +51,8 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 def timed_query(endpoint: str, text: str, accept: str) -> float:
     request = urllib.request.Request(
         endpoint,
-        data=text.encode(),
-        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        data=urllib.parse.urlencode({"query": text}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
     )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
@@ -57,45 +60,31 @@ def timed_query(endpoint: str, text: str, accept: str) -> float:
     return time.perf_counter() - started
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the Oxigraph server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--server", choices=["oxigraph", "virtuoso"], default="oxigraph")
     parser.add_argument("--append", action="store_true", help="append the table to RESULTS.md")
     args = parser.parse_args()
     from genai_kg.graph.namespaces import CURATED_GRAPH
     from genai_kg.query.source import RemoteGraph, graph_query, state_query
 
     genai_kg = str(BIN / "genai-kg")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import stores  # the tests' own way to start the servers
+
+    start = {"oxigraph": stores.start_oxigraph, "virtuoso": stores.start_virtuoso}[args.server]
     with tempfile.TemporaryDirectory() as scratch:
-        port = free_port()
-        server = subprocess.Popen(
-            [str(BIN / "oxigraph"), "serve", "--location", f"{scratch}/db"]
-            + ["--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        folder = Path(scratch) / "server"
+        folder.mkdir()
+        server = start(folder)
         try:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(base + "/", server)
-            query = f"{base}/query"
+            query = server.query
             env = {**os.environ, "XDG_CACHE_HOME": f"{scratch}/cache"}
             store = ["--store", f"{scratch}/store"]
             remote = ["--endpoint", query]
             subprocess.run(
-                [genai_kg, "push", "--endpoint", f"{base}/store"], check=True, env=env,
+                [genai_kg, "push", "--endpoint", server.graph_store], check=True, env=env,
                 stdout=subprocess.DEVNULL,
             )  # fmt: skip
             os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
@@ -125,14 +114,13 @@ def main() -> None:
                     samples[name].append(timed(how, env))
             load = os.getloadavg()[0]
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stores.stop(server.process)
     lines = [
         f"Machine: {machine()}; load average {load:.1f} at the end. Command: "
         f"`.venv/bin/python bench/bench_remote_commands.py {' '.join(sys.argv[1:])}` "
         f"({args.runs} rounds, "
-        "each command once per round, in turn; Oxigraph server on 127.0.0.1, the bundled data "
-        "pushed: 8,666 triples).",
+        f"each command once per round, in turn; {server.name} on 127.0.0.1, the bundled data "
+        "pushed).",
         "",
         "| command | median ms | p90 ms |",
         "|---|---:|---:|",
