@@ -39,9 +39,9 @@ def resolve(index: NamesIndex, name: str) -> tuple[str, str]:
     Ids win over names and aliases; earlier kinds win over later ones. A kind prefix as
     ``show`` prints it (``skill:python``, ``role:MLOps Engineer``) looks in that kind only.
 
-    >>> index = {"roles": {"python-dev": ["Python"]}, "skills": {"python": ["Python"]}}
+    >>> index = {"roles": {"python-dev": ["Python"]}, "skills": {"py": ["Python"]}}
     >>> resolve(index, "Python"), resolve(index, "skill:Python")
-    (('roles', 'python-dev'), ('skills', 'python'))
+    (('roles', 'python-dev'), ('skills', 'py'))
 
     Raises:
         NotFoundError: nothing is called ``name``; the message suggests the closest names.
