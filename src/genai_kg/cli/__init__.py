@@ -138,8 +138,13 @@ def _data_dir(data: Path | None) -> Path:
     return data if data is not None else bundled("data")
 
 
-def _remote(endpoint: str, graph: str | None) -> Any:
-    """The remote graph ``--endpoint`` and ``--graph`` name (``query.source.RemoteGraph``)."""
+def _remote(endpoint: str | None, graph: str | None) -> Any:
+    """The remote graph ``--endpoint`` and ``--graph`` name (``query.source.RemoteGraph``),
+    or None for the embedded store (where ``--graph`` is a usage error)."""
+    if endpoint is None:
+        if graph is not None:
+            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+        return None
     from genai_kg.query.source import RemoteGraph
 
     return RemoteGraph(endpoint) if graph is None else RemoteGraph(endpoint, graph)
@@ -151,24 +156,20 @@ def _catalog(
     """The planner's catalog: of the data (embedded store), or of the graph on ``endpoint``."""
     from genai_kg.plan.catalog import cached_catalog, open_catalog
 
-    if endpoint is None:
-        if graph is not None:
-            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
-        return open_catalog(_data_dir(data), store)
     remote = _remote(endpoint, graph)
+    if remote is None:
+        return open_catalog(_data_dir(data), store)
     state = remote.state()
     return cached_catalog(remote.folder / "catalog.json", state, lambda: remote.dataset(state))
 
 
 def _built(data: Path | None, endpoint: str | None = None, graph: str | None = None) -> Any:
     """The checked dataset and its graph (``graph.build.Built``): of the data, or remote."""
-    if endpoint is None:
-        if graph is not None:
-            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+    remote = _remote(endpoint, graph)
+    if remote is None:
         from genai_kg.graph.build import build_dataset
 
         return build_dataset(_data_dir(data), shacl=False)
-    remote = _remote(endpoint, graph)
     return remote.built(remote.state())
 
 

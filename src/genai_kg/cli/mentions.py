@@ -47,13 +47,11 @@ def _matcher(
     """The matcher of the embedded store, or of the curated graph on ``endpoint``."""
     from genai_kg.mentions.index import graph_matcher, open_matcher
 
-    if endpoint is None:
-        if graph is not None:
-            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+    remote = _remote(endpoint, graph)
+    if remote is None:
         return open_matcher(_data_dir(data), store)
     from genai_kg.graph.export import to_oxigraph
 
-    remote = _remote(endpoint, graph)
     state = remote.state()
     return graph_matcher(to_oxigraph(remote.built(state).graph), remote.folder, state)
 

@@ -225,12 +225,10 @@ def serve(
 
     cap = _size(max_memory)
     data_dir = _data_dir(data)
-    if endpoint is None:
-        if graph is not None:
-            raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
+    remote = _remote(endpoint, graph)
+    if remote is None:
         open_store(data_dir, store)  # refresh the store before the workers open it read-only
     else:
-        remote = _remote(endpoint, graph)
         remote.built(remote.state())  # fail now, not at the first visitor, if it is not there
     settings = ServerSettings(
         endpoint=endpoint,
