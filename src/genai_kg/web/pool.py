@@ -95,7 +95,6 @@ def _nothing() -> None:
 
 def _answer(ox: Any, store: Any, request: tuple[Any, ...]) -> Answer:
     from genai_kg.errors import QueryError
-    from genai_kg.query.results import format_result, write_graph
     from genai_kg.query.sparql import run_query
 
     what, operation, limit = request
@@ -115,6 +114,13 @@ def _answer(ox: Any, store: Any, request: tuple[Any, ...]) -> Answer:
         )
     except QueryError as exc:
         return Answer.error(400, str(exc))
+    return result_answer(result, operation)
+
+
+def result_answer(result: Any, operation: Operation) -> Answer:
+    """A query's result written in the format the client takes (406 if it takes none)."""
+    from genai_kg.query.results import format_result, write_graph
+
     fmt = operation.graph_format if result.kind == "graph" else operation.result_format
     if fmt is None:
         return Answer.error(406, not_acceptable(result.kind))

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from genai_kg.errors import EndpointError, QueryError
-from genai_kg.web.pool import Answer, WorkerPool
-from genai_kg.web.protocol import MEDIA, Operation, not_acceptable
+from genai_kg.web.pool import Answer, WorkerPool, result_answer
+from genai_kg.web.protocol import MEDIA, Operation
 
 
 class RemotePool(WorkerPool):
@@ -35,7 +35,6 @@ class RemotePool(WorkerPool):
     def run(self, operation: Operation) -> Answer:
         """Answer a query from the remote store: its results in the client's format, or an error."""
         from genai_kg.query.remote import query_endpoint
-        from genai_kg.query.results import format_result, write_graph
 
         if operation.has_dataset:
             defaults, named = operation.default_graphs, operation.named_graphs
@@ -53,14 +52,7 @@ class RemotePool(WorkerPool):
             return Answer.error(400, str(exc))
         except EndpointError as exc:
             return Answer.error(502, f"the store behind this server failed: {exc}")
-        fmt = operation.graph_format if result.kind == "graph" else operation.result_format
-        if fmt is None:
-            return Answer.error(406, not_acceptable(result.kind))
-        if result.kind == "graph":
-            body = write_graph(result.triples, fmt)
-        else:
-            body = format_result(result, fmt).encode("utf-8")
-        return Answer(200, body, MEDIA[fmt], result.truncated)
+        return result_answer(result, operation)
 
     def describe(self, endpoint: str, fmt: str) -> Answer:
         """The service description of ``endpoint``: the pushed graph is its one named graph."""
