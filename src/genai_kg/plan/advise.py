@@ -16,7 +16,7 @@ from genai_kg.dataset.resolve import resolve
 from genai_kg.errors import NoPlanError, NotFoundError
 from genai_kg.plan.catalog import LEVELS, Catalog, CourseEntry
 from genai_kg.plan.planner import pareto_plans, plan_path
-from genai_kg.plan.problem import CourseOption, Measure, Plan, PlanResult, priced, schedule
+from genai_kg.plan.problem import Measure, Plan, PlanResult, priced, schedule
 from genai_kg.plan.starts import Start, start_of
 
 
@@ -225,14 +225,8 @@ def _question(catalog: Catalog, request: Request) -> tuple[Start, str, set[str],
         start,
         goal,
         held,
-        [_lifted(catalog, course) for course in usable_courses(catalog, request)],
+        [catalog.planner_option(course) for course in usable_courses(catalog, request)],
     )
-
-
-def _lifted(catalog: Catalog, course: CourseEntry) -> CourseOption:
-    """The planner's view of a course: what it teaches, with every broader skill that counts."""
-    option = course.option()
-    return replace(option, teaches=catalog.with_broader(option.teaches))
 
 
 @contextmanager
@@ -299,9 +293,11 @@ def _because(request: Request) -> str:
 def _left_out(catalog: Catalog, request: Request) -> list[str]:
     """Ids of usable courses left out because a measure the plan needs is unknown."""
     needed = _because(request)
+    if not needed:
+        return []
     out = []
     for course in usable_courses(catalog, request):
-        option = priced(course.option(), request.hours_per_week)
+        option = priced(catalog.planner_option(course), request.hours_per_week)
         if ("hours" in needed and option.hours is None) or (
             "cost" in needed and option.cost is None
         ):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,20 @@ class Catalog:
     #: (data folder, --store folder) it was opened from, for starts from official
     #: occupations (``plan.starts``); not part of the cached JSON.
     origin: tuple[Path, Path | None] | None = field(default=None, compare=False)
+    #: The planner's view of each course, made once (``planner_option``).
+    _options: dict[str, CourseOption] = field(default_factory=dict, compare=False, repr=False)
+
+    def planner_option(self, course: CourseEntry) -> CourseOption:
+        """The planner's view of a course, with every broader skill it teaches counted.
+
+        Made once per course: a server plans many times over one catalog.
+        """
+        option = self._options.get(course.id)
+        if option is None:
+            option = course.option()
+            option = replace(option, teaches=self.with_broader(option.teaches))
+            self._options[course.id] = option
+        return option
 
     def with_broader(self, skills: Iterable[str]) -> frozenset[str]:
         """Return ``skills`` and every skill above them in ``broader``: holding Python counts

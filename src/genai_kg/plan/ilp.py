@@ -42,9 +42,6 @@ class IntegerProgram:
             for limit, values in p.budgets
         ]
         self.infeasible = False
-        self.support = [
-            [(self.teachers[s], [i], 0.0, _INF) for s in sorted(r)] for i, r in enumerate(p.req)
-        ]
         self.cuts: list[tuple[Any, ...]] = []
         self.lp: tuple[float, list[float]] | None = None
 
@@ -63,51 +60,56 @@ class IntegerProgram:
             ("mip_feasibility_tolerance", 1e-10),
         ):
             h.setOptionValue(name, value)
-        n, pos = len(cols), {c: k for k, c in enumerate(cols)}
-        h.addVars(n, np.zeros(n), np.ones(n))
+        # Support goes through one column per required skill, y_s in [0, 1] ("s is held"):
+        # x_c <= y_s for each requirement and y_s <= sum of the chosen teachers of s. That is
+        # the same relaxation as a row x_c <= sum(teachers of s) per requirement, with
+        # entries linear in the catalog instead of requirements times teachers.
+        p = self.p
+        needed = sorted({s for c in cols for s in p.req[c]})
+        n, m = len(cols), len(needed)
+        pos = {c: k for k, c in enumerate(cols)}
+        h.addVars(n + m, np.zeros(n + m), np.ones(n + m))
         h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
         if integer:
             h.changeColsIntegrality(
                 n, np.arange(n, dtype=np.int32), np.full(n, hs.HighsVarType.kInteger)
             )
-        rows = [*self.cover, *(r for c in cols for r in self.support[c]), *self.cuts, *extra]
-        self._add(h, pos, rows, len(cols) == len(self.p.options))
+        column = {s: n + k for k, s in enumerate(needed)}
+        held = [
+            ([pos[j] for j in self.teachers[s] if j in pos], [column[s]], 0.0, _INF) for s in needed
+        ]
+        links = [([column[s]], [pos[c]], 0.0, _INF) for c in cols for s in sorted(p.req[c])]
+        _add_rows(h, np, [*held, *links])
+        self._add(h, pos, [*self.cover, *self.cuts, *extra])
         return h, pos
 
-    def _add(
-        self, h: Any, pos: dict[int, int], rows: Sequence[tuple[Any, ...]], full: bool = False
-    ) -> None:
-        np = self.np
-        lo: list[float] = []
-        hi: list[float] = []
-        starts: list[int] = []
-        idx: list[int] = []
-        val: list[float] = []
+    def _add(self, h: Any, pos: dict[int, int], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Add rows over courses (plus, minus, lo, hi[, coefficients of plus]); entries of
+        courses outside the model are dropped (x = 0)."""
+        mapped: list[tuple[Any, ...]] = []
         for plus, minus, low, high, *coef in rows:
-            lo.append(low)
-            hi.append(high)
-            starts.append(len(idx))
-            if full and not coef:  # every column is in the model and positions are indices
-                idx += plus
-                idx += minus
-                val += [1.0] * len(plus)
-                val += [-1.0] * len(minus)
-                continue
-            weights = coef[0] if coef else [1.0] * len(plus)
-            entries = [(pos[c], w) for c, w in zip(plus, weights, strict=True) if c in pos] + [
-                (pos[c], -1.0) for c in minus if c in pos
-            ]
-            idx += [e[0] for e in entries]
-            val += [e[1] for e in entries]
-        h.addRows(
-            len(lo),
-            np.array(lo),
-            np.array(hi),
-            len(idx),
-            np.array(starts, dtype=np.int32),
-            np.array(idx, dtype=np.int32),
-            np.array(val, dtype=float),
-        )
+            weights = coef[0] if coef else None
+            if weights is None:
+                mapped.append(
+                    (
+                        [pos[c] for c in plus if c in pos],
+                        [pos[c] for c in minus if c in pos],
+                        low,
+                        high,
+                    )
+                )
+            else:
+                kept = [(pos[c], w) for c, w in zip(plus, weights, strict=True) if c in pos]
+                mapped.append(
+                    (
+                        [k for k, _ in kept],
+                        [pos[c] for c in minus if c in pos],
+                        low,
+                        high,
+                        [w for _, w in kept],
+                    )
+                )
+        _add_rows(h, self.np, mapped)
 
     def _cuts(self, held: set[str], stuck: list[int]) -> list[tuple[Any, ...]]:
         """Rows forbidding the stuck set, and each cycle inside it, without outside support."""
@@ -182,7 +184,7 @@ class IntegerProgram:
         p = self.p
         if time.monotonic() >= self.deadline:
             return None
-        h, _ = self._highs(cols, extra, [p.weights[c][stage] for c in cols], False)
+        h, pos = self._highs(cols, extra, [p.weights[c][stage] for c in cols], False)
         h.setOptionValue("presolve", "off")  # ten times faster on these covering LPs
         h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 1e-3))
         h.run()
@@ -190,7 +192,8 @@ class IntegerProgram:
             self.infeasible = True  # only budget rows can make the relaxation infeasible
         if h.getModelStatus() != self.hs.HighsModelStatus.kOptimal:
             return None
-        return h.getInfo().objective_function_value, list(h.getSolution().col_dual)
+        # The first columns are the courses; the skill columns after them have no cost.
+        return h.getInfo().objective_function_value, list(h.getSolution().col_dual)[: len(pos)]
 
     def best(
         self, incumbent: list[int] | None, extra: list[tuple[Any, ...]], above: float = -_INF
@@ -267,6 +270,35 @@ class IntegerProgram:
             weights = [p.weights[c][stage] for c in cols]
             extra.append((cols, [], -_INF, value + 1e-9 * max(1.0, value), weights))
         return best, True, bound
+
+
+def _add_rows(h: Any, np: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Add rows given by column positions: (plus, minus, lo, hi[, coefficients of plus]);
+    minus coefficients are -1."""
+    lo: list[float] = []
+    hi: list[float] = []
+    starts: list[int] = []
+    idx: list[int] = []
+    val: list[float] = []
+    for plus, minus, low, high, *coef in rows:
+        lo.append(low)
+        hi.append(high)
+        starts.append(len(idx))
+        idx += plus
+        idx += minus
+        val += coef[0] if coef else [1.0] * len(plus)
+        val += [-1.0] * len(minus)
+    if not lo:
+        return
+    h.addRows(
+        len(lo),
+        np.array(lo),
+        np.array(hi),
+        len(idx),
+        np.array(starts, dtype=np.int32),
+        np.array(idx, dtype=np.int32),
+        np.array(val, dtype=float),
+    )
 
 
 def _new_highs(hs: Any) -> Any:

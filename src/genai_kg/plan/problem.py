@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import enum
 import math
+import operator
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
+from operator import attrgetter
 
 from genai_kg.errors import NoPlanError
 
@@ -195,6 +199,10 @@ def within(total: float, limit: float) -> bool:
     return total <= limit + 1e-9 * max(1.0, abs(limit))
 
 
+def _valid(value: float | None) -> bool:
+    return value is None or (value >= 0 and math.isfinite(value))
+
+
 def _measure(course: CourseOption, m: Measure) -> float | None:
     if m is Measure.COURSES:
         return 1.0
@@ -221,65 +229,56 @@ def prepare_problem(
     if not (hours_per_week > 0 and math.isfinite(hours_per_week)):
         raise ValueError(f"hours per week must be above zero, not {hours_per_week!r}")
     start_set, goal_set = frozenset(start), frozenset(goal)
-    seen: set[str] = set()
-    for c in courses:
-        if c.id in seen:
-            raise ValueError(f"course id {c.id!r} appears twice")
-        seen.add(c.id)
-        for value in (c.hours, c.cost):
-            if value is not None and not (value >= 0 and math.isfinite(value)):
-                raise ValueError(f"course {c.id!r} has a negative or non-finite measure")
-    courses = [priced(c, hours_per_week) for c in courses]
-    usable = sorted(
-        (
-            c
-            for c in courses
-            if _measure(c, by) is not None
-            and (max_hours is None or c.hours is not None)
-            and (max_cost is None or c.cost is not None)
-        ),
-        key=lambda c: c.id,
-    )
+    # Catalogs reach 100,000 courses: each pass below is one C-level loop where it can be.
+    ids = [c.id for c in courses]
+    if len(set(ids)) != len(ids):
+        twice = next(i for i, n in Counter(ids).items() if n > 1)
+        raise ValueError(f"course id {twice!r} appears twice")
+    for field_name in ("hours", "cost"):
+        known = [v for v in map(attrgetter(field_name), courses) if v is not None]
+        if known and not (min(known) >= 0 and all(map(math.isfinite, known))):
+            bad = next(c for c in courses if not _valid(getattr(c, field_name)))
+            raise ValueError(f"course {bad.id!r} has a negative or non-finite measure")
+    courses = [priced(c, hours_per_week) if c.per == "month" else c for c in courses]
+    usable = courses
+    if by is not Measure.COURSES:
+        usable = [c for c in usable if getattr(c, by.value) is not None]
+    if max_hours is not None:
+        usable = [c for c in usable if c.hours is not None]
+    if max_cost is not None:
+        usable = [c for c in usable if c.cost is not None]
+    usable = sorted(usable, key=attrgetter("id"))
     left_out = len(courses) - len(usable)
     gap = goal_set - start_set
 
-    # Forward closure: which usable courses can be taken at all, and what they can teach.
-    missing = [len(c.requires - start_set) for c in usable]
-    waiting: dict[str, list[int]] = {}
-    for i, c in enumerate(usable):
-        for s in c.requires - start_set:
-            waiting.setdefault(s, []).append(i)
-    ready = [i for i, n in enumerate(missing) if n == 0]
+    # Forward closure: which usable courses can be taken at all, and what they can teach;
+    # one pass per level of prerequisites.
     held = set(start_set)
     reachable: list[int] = []
-    while ready:
-        i = ready.pop()
-        reachable.append(i)
-        for s in usable[i].teaches - held:
-            held.add(s)
-            for j in waiting.get(s, ()):
-                missing[j] -= 1
-                if missing[j] == 0:
-                    ready.append(j)
+    waiting = list(range(len(usable)))
+    while waiting:
+        takeable = [usable[i].requires <= held for i in waiting]
+        ready = list(compress(waiting, takeable))
+        if not ready:
+            break
+        reachable += ready
+        held.update(*(usable[i].teaches for i in ready))
+        waiting = list(compress(waiting, map(operator.not_, takeable)))
     untaught = gap - held
     if untaught and not gap & held:
         unreachable = sorted(untaught)
         raise NoPlanError(f"no usable course teaches: {', '.join(unreachable)}", unreachable)
     gap -= untaught
 
-    # Backward closure: the skills that matter and the courses that teach them.
-    teachers: dict[str, list[int]] = {}
-    for i in reachable:
-        for s in usable[i].teaches - start_set:
-            teachers.setdefault(s, []).append(i)
-    need, todo, relevant = set(gap), list(gap), set()
-    while todo:
-        for i in teachers.get(todo.pop(), ()):
-            if i not in relevant:
-                relevant.add(i)
-                for r in usable[i].requires - start_set - need:
-                    need.add(r)
-                    todo.append(r)
+    # Backward closure: the skills that matter and the courses that teach them, one pass of
+    # set tests per level of prerequisites (an index of every skill's teachers costs more).
+    need, fresh, rest, relevant = set(gap), set(gap), reachable, set()
+    while fresh:
+        hit = [i for i in rest if not usable[i].teaches.isdisjoint(fresh)]
+        relevant.update(hit)
+        rest = [i for i in rest if i not in relevant]
+        fresh = set().union(*(usable[i].requires for i in hit)) - start_set - need
+        need |= fresh
 
     big_hours = 1.0 + math.fsum(c.hours for c in courses if c.hours is not None)
     big_cost = 1.0 + math.fsum(c.cost for c in courses if c.cost is not None)
@@ -303,9 +302,12 @@ def prepare_problem(
             if limit is not None
         ],
         untaught=untaught,
-        # A course cannot teach what it requires: that skill is held before it is taken.
-        teach=[frozenset((c.teaches & need) - c.requires - start_set) for c in options],
-        req=[frozenset(c.requires - start_set) for c in options],
+        # A course cannot teach what it requires: that skill is held before it is taken
+        # (``need`` holds no start skill).
+        teach=[
+            (c.teaches & need) - c.requires if c.requires else c.teaches & need for c in options
+        ],
+        req=[c.requires - start_set if c.requires else c.requires for c in options],
     )
 
 

@@ -42,8 +42,7 @@ def next_roles(catalog: Catalog, request: Request) -> dict[str, Any]:
             {
                 "role": role_id,
                 "name": catalog.roles[role_id].name,
-                "common_next": start.role is not None
-                and role_id in catalog.roles[start.role].next,
+                "common_next": start.role is not None and role_id in catalog.roles[start.role].next,
                 "value": value,
                 "optimal": answer["optimal"],
                 "gap": len(answer["gap"]),
