@@ -495,14 +495,32 @@ def test_plan_totals_and_unknowns():
 
 
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "message"),
     [
-        pytest.param([course("a", "x"), course("a", "y")], id="duplicate-id"),
-        pytest.param([course("a", "x", hours=-1)], id="negative-hours"),
+        pytest.param(
+            [course("a", "x"), course("b", "x"), course("b", "y")],
+            "course id 'b' appears twice",
+            id="duplicate-id",
+        ),
+        pytest.param(
+            [course("a", "x", hours=2), course("b", "x", hours=-1)],
+            "course 'b' has a negative or non-finite measure",
+            id="negative-hours",
+        ),
+        pytest.param(
+            [course("a", "x", cost=math.nan), course("b", "x", cost=3)],
+            "course 'a' has a negative or non-finite measure",
+            id="nan-cost",
+        ),
+        pytest.param(
+            [course("a", "x"), course("b", "x", hours=math.inf)],
+            "course 'b' has a negative or non-finite measure",
+            id="infinite-hours",
+        ),
     ],
 )
-def test_rejects_bad_catalog(bad):
-    with pytest.raises(ValueError):
+def test_rejects_bad_catalog_naming_the_course(bad, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
         plan_path(bad, set(), {"x"})
 
 
