@@ -265,6 +265,22 @@ def test_course_and_provider_pages(client: TestClient) -> None:
     assert f"/course/{course['id']}" in links(provider.text)  # linked from: both ways
 
 
+def test_course_page_shows_money_as_show_does(tiny_copy: Path, tmp_path: Path) -> None:
+    courses = tiny_copy / "courses.yaml"
+    text = courses.read_text(encoding="utf-8")
+    courses.write_text(text.replace("USD, note: per month}", "USD, per: month}"))
+    with client_for(tiny_copy, tmp_path / "store") as running:
+        rows = {
+            course: text_of(running.get(f"/course/{course}").text)
+            for course in ("py-basics", "dl-course", "ml-intro")
+        }
+    assert "hours 10 h rating 4.5 cost free" in rows["py-basics"]
+    assert "hours 30 h cost $49" in rows["dl-course"]
+    assert "hours 20 h cost $49 a month" in rows["ml-intro"]
+    for seen in rows.values():
+        assert "currency" not in seen and ".0 " not in seen and " per " not in seen
+
+
 def test_entity_by_name_redirects_and_unknown_is_404(client: TestClient) -> None:
     moved = client.get("/role/MLOps Engineer", follow_redirects=False)
     assert moved.status_code == 307

@@ -70,6 +70,15 @@ def cost(value: float | None, currency: str | None = "USD") -> str:
     return "free" if value == 0 else money(value, currency or "USD")
 
 
+def number(value: float) -> str:
+    """A number as a page shows it: a whole one without ``.0``.
+
+    >>> number(4.0), number(4.5), number(85660.0)
+    ('4', '4.5', '85660')
+    """
+    return str(int(value)) if value.is_integer() else str(value)
+
+
 def total(value: float | None, known: float, unknown: int, show: Callable[..., str]) -> str:
     """A plan total: the sum; or the known part and how many courses lack the value.
 
@@ -106,7 +115,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(hours=hours, cost=cost, target=target)
+    env.filters.update(hours=hours, cost=cost, target=target, number=number)
     env.globals.update(
         total=total,
         hours=hours,
