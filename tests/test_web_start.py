@@ -161,6 +161,12 @@ def test_a_post_with_neither_text_nor_file_goes_to_the_shareable_url(tiny: TestC
     assert tiny.get(target).status_code == 200
 
 
+def test_a_post_that_is_not_a_form_is_a_400(tiny: TestClient) -> None:
+    page = tiny.post("/plan", json=START)
+    assert page.status_code == 400
+    assert "a form is posted as multipart/form-data, not 'application/json'" in text_of(page.text)
+
+
 def test_a_body_over_the_cap_is_refused(tiny: TestClient) -> None:
     page = post(tiny, "/plan", {**START, "text": "x" * (MAX_QUERY_BYTES + 1)})
     assert page.status_code == 413

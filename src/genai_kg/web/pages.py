@@ -253,7 +253,8 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
             try:
                 form = await read_posted(request)
             except BadRequest as exc:
-                return await run_in_threadpool(render, template, 400, error=str(exc), form={})
+                empty = _form(QueryParams())
+                return await run_in_threadpool(render, template, 400, error=str(exc), form=empty)
             if isinstance(form, Response):  # too large or cut short
                 return form
             if not form.brings:
