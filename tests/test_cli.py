@@ -161,6 +161,53 @@ def test_show_json_contract(runner: CliRunner) -> None:
     assert band["currency"] == "USD"
 
 
+def _subscribe(data: Path) -> None:
+    """Make the tiny dataset's ml-intro a subscription ($49 a month)."""
+    courses = data / "courses.yaml"
+    text = courses.read_text(encoding="utf-8")
+    old = "cost: {amount: 49, currency: USD, note: per month}"
+    assert old in text
+    courses.write_text(text.replace(old, "cost: {amount: 49, currency: USD, per: month}"))
+
+
+@pytest.mark.parametrize(
+    ("course", "lines"),
+    [
+        pytest.param("py-basics", ["hours: 10", "cost: $0", "rating: 4.5"], id="free"),
+        pytest.param("dl-course", ["hours: 30", "cost: $49"], id="priced"),
+        pytest.param("ml-intro", ["hours: 20", "cost: $49/month"], id="subscription"),
+    ],
+)
+def test_show_prints_money_as_money(
+    runner: CliRunner, tiny_copy: Path, tmp_path: Path, course: str, lines: list[str]
+) -> None:
+    _subscribe(tiny_copy)
+    args = ["show", course, "--data", str(tiny_copy), "--store", str(tmp_path / "store")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    shown = [line.strip() for line in result.stdout.splitlines()]
+    for line in lines:
+        assert line in shown, result.stdout
+    assert not any(line.startswith(("currency:", "per:")) for line in shown), result.stdout
+    assert ".0" not in result.stdout.replace("4.5", "")
+
+
+def test_show_json_keeps_numbers_and_names_a_subscription(
+    runner: CliRunner, tiny_copy: Path, tmp_path: Path
+) -> None:
+    _subscribe(tiny_copy)
+    store = ["--data", str(tiny_copy), "--store", str(tmp_path / "store")]
+    shown = {}
+    for course in ("ml-intro", "dl-course"):
+        result = runner.invoke(app, ["show", course, "--format", "json", *store])
+        assert result.exit_code == 0, result.output
+        shown[course] = json.loads(result.stdout)["values"]
+    assert shown["ml-intro"]["hours"] == 20 and isinstance(shown["ml-intro"]["hours"], float)
+    assert (shown["ml-intro"]["cost"], shown["ml-intro"]["currency"]) == (49, "USD")
+    assert shown["ml-intro"]["per"] == "month"
+    assert "per" not in shown["dl-course"]  # paid once: the key is left out, as before
+
+
 def test_show_unknown_name_exits_1(runner: CliRunner) -> None:
     result = runner.invoke(app, ["show", "nobody-at-all", "--data", str(TINY)])
     assert result.exit_code == 1, result.output

@@ -265,6 +265,22 @@ def test_course_and_provider_pages(client: TestClient) -> None:
     assert f"/course/{course['id']}" in links(provider.text)  # linked from: both ways
 
 
+def test_course_page_shows_money_as_show_does(tiny_copy: Path, tmp_path: Path) -> None:
+    courses = tiny_copy / "courses.yaml"
+    text = courses.read_text(encoding="utf-8")
+    courses.write_text(text.replace("USD, note: per month}", "USD, per: month}"))
+    with client_for(tiny_copy, tmp_path / "store") as running:
+        rows = {
+            course: text_of(running.get(f"/course/{course}").text)
+            for course in ("py-basics", "dl-course", "ml-intro")
+        }
+    assert "hours 10 h rating 4.5 cost free" in rows["py-basics"]
+    assert "hours 30 h cost $49" in rows["dl-course"]
+    assert "hours 20 h cost $49 a month" in rows["ml-intro"]
+    for seen in rows.values():
+        assert "currency" not in seen and ".0 " not in seen and " per " not in seen
+
+
 def test_entity_by_name_redirects_and_unknown_is_404(client: TestClient) -> None:
     moved = client.get("/role/MLOps Engineer", follow_redirects=False)
     assert moved.status_code == 307
@@ -329,6 +345,16 @@ def test_names_with_markup_and_quotes_render_as_text(tmp_path: Path) -> None:
             evil.get("/next", params={"from": "analyst"}),
             evil.get("/search", params={"q": "<script>"}),
             evil.get("/plan", params={"from": "<script>alert(1)</script>", "to": "ml-ops"}),
+            evil.post(  # a profile file naming markup
+                "/plan",
+                data={"from": "analyst", "to": "ml-ops"},
+                files={"profile": ("<script>.yaml", b"done: ['<script>z()</script>']\n")},
+            ),
+            evil.post(  # a CV whose words are the skill's name
+                "/plan",
+                data={"from": "analyst", "to": "ml-ops", "text": f"I know {evil_skill}."},
+                files={"profile": ("", b"")},
+            ),
         ]
     for page in pages:
         assert "<script" not in page.text.lower()
@@ -339,6 +365,10 @@ def test_names_with_markup_and_quotes_render_as_text(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(&#39;role&#39;)&lt;/script&gt; &#34;quoted&#34;" in pages[1].text
     assert pages[5].status_code == 404
     assert "no role is called '<script>alert(1)</script>'" in text_of(pages[5].text)
+    assert pages[6].status_code == 400
+    assert "no course is called '<script>z()</script>'" in text_of(pages[6].text)
+    found = text_of(pages[7].text)
+    assert f"Skills found in your text “{evil_skill}” (line 1) → {evil_skill}" in found
 
 
 def test_path_does_not_import_the_web_stack(tmp_path: Path) -> None:

@@ -170,6 +170,62 @@ def test_plan_by_hours(watched: Watched, base: str) -> None:
     assert_courses_in_order(page, [course["title"] for course in expected])
 
 
+CV = (
+    "Data analyst: dashboards in SQL and Tableau, reports in Excel.\n"
+    "Wrote Python scripts and shipped them in Docker containers.\n"
+)
+
+
+def shared_params(page: Any) -> dict[str, str]:
+    """The query of the page's link to its answer (what a learner would send someone)."""
+    href = page.get_by_role("link", name="a link to this answer").first.get_attribute("href")
+    query = urllib.parse.urlsplit(href).query
+    return dict(urllib.parse.parse_qsl(query))
+
+
+def test_cv_text_gives_the_plan_with_the_skills_found(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base)
+    page.get_by_label("Where are you now?").fill("Data Analyst")
+    page.get_by_label("Where do you want to go?").fill("MLOps Engineer")
+    page.get_by_text("Start from your CV, a job ad or a profile file").click()
+    page.get_by_label("Your CV or a job ad").fill(CV)
+    page.get_by_role("button", name="Show the plan").click()
+    page.wait_for_load_state()
+    assert "Python" not in page.url and "dashboards" not in page.url  # the text was posted
+    found = page.get_by_role("region", name="Skills found in your text")
+    for skill in ("SQL", "Python", "Containerization", "Data visualization"):
+        assert found.get_by_role("link", name=skill, exact=True).first.is_visible(), skill
+    sync_api.expect(found).to_contain_text("“dashboards” (line 1)")
+    shared = shared_params(page)
+    assert set(shared["have"].split(", ")) == {"containerization", "data-visualization",
+                                               "python", "sql"}  # fmt: skip
+    expected = api(base, "/api/plan", shared)["courses"]
+    assert_courses_in_order(page, [course["title"] for course in expected])
+    assert "python" in page.get_by_label("Skills you already have").input_value()
+
+
+def test_profile_file_fills_the_form_and_gives_its_plan(
+    watched: Watched, base: str, tmp_path: Path
+) -> None:
+    profile = tmp_path / "me.yaml"
+    profile.write_text("have: [python]\nhours_per_week: 6\nfree: true\n", encoding="utf-8")
+    page = watched.page
+    page.goto(base)
+    page.get_by_label("Where are you now?").fill("Data Analyst")
+    page.get_by_label("Where do you want to go?").fill("MLOps Engineer")
+    page.get_by_text("Start from your CV, a job ad or a profile file").click()
+    page.get_by_label("A learner profile file").set_input_files(str(profile))
+    page.get_by_role("button", name="Show the plan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Read the profile me.yaml").is_visible()
+    assert page.get_by_label("hours per week").input_value() == "6"
+    assert page.get_by_label("Free courses only").is_checked()
+    expected = api(base, "/api/plan", shared_params(page))
+    assert expected["hours_per_week"] == 6
+    assert_courses_in_order(page, [course["title"] for course in expected["courses"]])
+
+
 def test_course_and_role_links(watched: Watched, base: str, shots: Path) -> None:
     page = watched.page
     ask_for_a_plan(page, base, "Data Analyst", "MLOps Engineer")
@@ -229,8 +285,8 @@ def test_graph_view_draws_the_neighbourhood(watched: Watched, base: str, shots: 
     page.screenshot(path=str(shots / "graph.png"), full_page=True)
 
 
-CONTROLS = ["search-q", "from", "to", "by", "have", "provider", "max_level", "free",
-            "with_optional", "alternatives"]  # fmt: skip
+CONTROLS = ["search-q", "from", "to", "by", "have", "done", "provider", "max_level",
+            "free", "with_optional", "alternatives"]  # fmt: skip
 
 
 def test_keyboard_reaches_every_control(watched: Watched, base: str) -> None:
@@ -276,6 +332,8 @@ def test_keyboard_reaches_every_control_of_every_page(
     """Tab, from the top, reaches each form control the page shows (none is mouse-only)."""
     page = watched.page
     page.goto(base + path)
+    for summary in page.locator("details:not([open]) > summary").all():
+        summary.click()  # a disclosure a person opens ("Start from your CV ..."): walk it too
     controls = page.evaluate(CONTROLS_OF_PAGE)
     assert controls, "the page has controls"
     reached: set[str] = set()
@@ -311,15 +369,34 @@ def test_no_serious_accessibility_violation(browser: Any, base: str, path: str) 
     try:
         page = context.new_page()
         page.goto(base + path)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "async () => (await axe.run()).violations.map(v => ({id: v.id, impact: v.impact,"
-            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
-        )
+        assert serious_violations(page) == []
     finally:
         context.close()
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == []
+
+
+def serious_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+    )
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def test_no_serious_accessibility_violation_in_an_answer_to_a_cv(browser: Any, base: str) -> None:
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}gap?{urllib.parse.urlencode(PLAN)}")
+        page.get_by_text("Start from your CV, a job ad or a profile file").click()
+        page.get_by_label("Your CV or a job ad").fill(CV)
+        page.get_by_role("button", name="Show the gap").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("region", name="Skills found in your text").is_visible()
+        assert serious_violations(page) == []
+    finally:
+        context.close()
 
 
 def test_named_query_runs_and_downloads_csv(watched: Watched, base: str) -> None:

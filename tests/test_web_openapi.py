@@ -76,7 +76,7 @@ def test_every_documented_parameter_is_one_the_api_reads(
     base = {"from": "Data Analyst", "to": "MLOps Engineer"}
     bad = {"by": "fun", "max_level": "expert", "alternatives": "-1", "hours_per_week": "x",
            "max_hours": "x", "max_cost": "x", "have": "no such skill",
-           "provider": "no such provider"}  # fmt: skip
+           "provider": "no such provider", "done": "no such course"}  # fmt: skip
     for name in sorted(documented - {"from", "to", "free", "with_optional"}):
         reply = client.get("/api/plan", params={**base, name: bad[name]})
         assert reply.status_code in (400, 404), (name, reply.text)

@@ -93,6 +93,17 @@ def test_plans_are_the_embedded_ones(servers: tuple[Server, Server], path: str) 
     assert (theirs.status, theirs.body) == (mine.status, mine.body)
 
 
+def test_a_cv_posted_gives_the_embedded_answer(servers: tuple[Server, Server]) -> None:
+    """The matcher of ``--from-text`` on the pushed graph: the same skills, the same plan."""
+    form = {"from": "analyst", "to": "ml-ops", "text": "Python scripts, shipped in containers."}
+    body = urllib.parse.urlencode(form).encode()
+    kind = {"Content-Type": "application/x-www-form-urlencoded"}
+    mine, theirs = (http(root(s) + "plan", method="POST", data=body, headers=kind) for s in servers)
+    assert mine.status == 200, mine.text
+    assert "Skills found in your text" in mine.text
+    assert (theirs.status, theirs.body) == (mine.status, mine.body)
+
+
 def test_sparql_is_forwarded_with_the_pushed_graph(servers: tuple[Server, Server]) -> None:
     local, remote = servers
     mine, theirs = get(local, ROLES), get(remote, ROLES)

@@ -174,15 +174,16 @@ def _read_file(path: Path, problems: list[str]) -> Iterator[Record]:
         yield record
 
 
-def read_mapping(path: Path, problems: list[str]) -> Record | None:
+def read_mapping(path: Path, problems: list[str], content: bytes | None = None) -> Record | None:
     """Read a YAML file holding one mapping (a learner profile), noting every value's line.
 
     ``true`` and ``false`` read as booleans; YAML problems are added to ``problems`` as
-    ``FILE:LINE: ...`` and the file is still read as far as it can be.
+    ``FILE:LINE: ...`` and the file is still read as far as it can be. ``content``, when
+    given, is the file's bytes (a file uploaded to the explorer) and ``path`` only its name.
     """
     where = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if content is None else content.decode("utf-8")
         top = yaml.compose(text, Loader=_Loader)
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{where}: cannot be read: {exc}")

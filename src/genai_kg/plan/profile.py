@@ -97,14 +97,14 @@ def write_starter(path: Path) -> None:
     path.write_text(STARTER, encoding="utf-8")
 
 
-def load_profile(path: Path, catalog: Catalog) -> Profile:
-    """Read and check the profile at ``path``.
+def load_profile(path: Path, catalog: Catalog, content: bytes | None = None) -> Profile:
+    """Read and check the profile at ``path`` (or ``content``, a file of that name).
 
     Raises:
         DataError: every problem in the file, each as ``FILE:LINE: field: message``.
     """
     problems: list[str] = []
-    record = read_mapping(path, problems)
+    record = read_mapping(path, problems, content)
     if record is None:
         raise DataError(problems, "the profile")
     check = _Checker(record, problems)

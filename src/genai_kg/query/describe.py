@@ -62,6 +62,9 @@ def describe(built: Built, kind: str, entity_id: str, view: Any = None) -> dict[
     for source, _, label in view.in_edges(name, data="label"):
         linked_from.setdefault(label, []).append(_label(view, source))
     entity = built.dataset.table(kind)[entity_id]
+    cost = getattr(entity, "cost", None)
+    if cost is not None and cost.per.value != "course":  # a subscription: the amount a month
+        attributes["per"] = cost.per.value
     description: dict[str, Any] = {
         "kind": attributes.pop("kind"),
         "id": entity_id,
@@ -110,11 +113,34 @@ def _label(view: Any, node: str) -> str:
     return f"{view.nodes[node]['label']} ({node})"
 
 
+def price(amount: float | None, currency: str | None, per: str | None = None) -> str:
+    """A course's cost as ``show`` prints it, as ``path`` does: the amount with its currency,
+    a subscription by the month.
+
+    >>> price(840.0, "USD"), price(0.0, "USD"), price(49.0, "USD", "month"), price(30, "EUR")
+    ('$840', '$0', '$49/month', 'EUR 30')
+    """
+    text = money(amount, currency or "USD")
+    return f"{text}/{per}" if per and per != "course" and amount is not None else text
+
+
+def _number(value: Any) -> Any:
+    """A whole float without its ``.0`` (``hours: 45``, not ``45.0``); others as they are."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def format_description(description: dict[str, Any]) -> str:
     """Render ``describe``'s result as indented text."""
     lines = [f"{description['label']}  [{description['kind']} {description['id']}]"]
-    for key, value in description["values"].items():
-        lines.append(f"  {key}: {value}")
+    values = description["values"]
+    for key, value in values.items():
+        if key in ("currency", "per") and "cost" in values:
+            continue  # part of the cost line
+        if key == "cost":
+            value = price(value, values.get("currency"), values.get("per"))
+        lines.append(f"  {key}: {_number(value)}")
     for band in description.get("salary", []):
         bounds = (
             f"{money(band.get('min'), band['currency'])}-{money(band.get('max'), band['currency'])}"

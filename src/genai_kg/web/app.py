@@ -64,7 +64,7 @@ def make_app(
     async def sparql(request: Request) -> Response:
         body = b""
         if request.method == "POST":
-            body_or_error = await _read_body(request, settings.request_timeout)
+            body_or_error = await read_body(request, settings.request_timeout)
             if isinstance(body_or_error, Response):
                 return body_or_error
             body = body_or_error
@@ -116,7 +116,7 @@ def make_app(
     )
 
 
-async def _read_body(request: Request, timeout: float) -> bytes | Response:
+async def read_body(request: Request, timeout: float) -> bytes | Response:
     """The request body, or the error answer: too large, short of its length, or gone."""
     length = request.headers.get("content-length")
     if length is not None and int(length) > MAX_QUERY_BYTES:  # the server checked its syntax

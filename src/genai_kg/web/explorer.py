@@ -65,6 +65,7 @@ class Explorer:
     _view: Any = field(default=None, repr=False)
     #: The live database read-only, and the folder it is (imports switch it).
     _database: tuple[Path, Any] | None = field(default=None, repr=False)
+    _kept_matcher: tuple[str, Any] | None = field(default=None, repr=False)
     _answers: OrderedDict[tuple[str, str, str], dict[str, Any]] = field(
         default_factory=OrderedDict, repr=False
     )
@@ -147,6 +148,36 @@ class Explorer:
             while len(self._answers) > CACHED_ANSWERS:
                 self._answers.popitem(last=False)
         return answer
+
+    def find_skills(self, text: str) -> dict[str, Any]:
+        """Return the ``skills --format json`` object for a text (a CV or job ad): the
+        matcher of ``--from-text``, kept until the data or the store's imports change."""
+        from genai_kg.mentions.find import find_skills
+
+        return find_skills(self._matcher(), text, "the text")
+
+    def _matcher(self) -> Any:
+        key = self._key()
+        if self.remote is None:
+            from genai_kg.store.database import store_dir
+            from genai_kg.store.replace import LIVE
+
+            key += str((store_dir(self.data_dir, self.store) / LIVE).resolve())
+        with self._lock:
+            if self._kept_matcher is not None and self._kept_matcher[0] == key:
+                return self._kept_matcher[1]
+        from genai_kg.mentions.index import graph_matcher, open_matcher
+
+        if self.remote is None:
+            matcher = open_matcher(self.data_dir, self.store)
+        else:
+            from genai_kg.graph.export import to_oxigraph
+
+            triples = to_oxigraph(self.built().graph)
+            matcher = graph_matcher(triples, self.remote.folder, self._key())
+        with self._lock:
+            self._kept_matcher = (key, matcher)
+        return matcher
 
     def show(self, name: str) -> dict[str, Any]:
         """Return the ``show --format json`` object for an id, name or alias of any kind."""
@@ -241,7 +272,7 @@ def _next_roles() -> Callable[[Catalog, Request], dict[str, Any]]:
 def plan_request(params: Mapping[str, Any]) -> Request:
     """Return the planner's ``Request`` for ``/plan``'s query parameters (the CLI's options).
 
-    ``have`` and ``provider`` repeat or hold names separated by commas.
+    ``have``, ``done`` and ``provider`` repeat or hold names separated by commas.
 
     >>> plan_request({"from": "Data Analyst", "to": "MLOps Engineer", "by": "hours"}).by.value
     'hours'
@@ -260,6 +291,7 @@ def plan_request(params: Mapping[str, Any]) -> Request:
         "goal": _required(params, "to"),
         "by": Measure(by),
         "have": _names(params, "have"),
+        "done": _names(params, "done"),
         "with_optional": (_one(params, "with_optional") or "").lower() in TRUE,
         "providers": _names(params, "provider"),
         "max_level": max_level,

@@ -31,11 +31,14 @@ GOAL = _query("to", "The role to reach: its id, name or alias.", {"type": "strin
 MEASURE = {"type": "string", "enum": ["courses", "hours", "cost"], "default": "courses"}
 BY = _query("by", "What the plan minimises.", MEASURE)
 HAVE = _names("have", "Skills already held (names or ids; repeat, or separate with commas).")
+DONE = _names("done", "Courses already taken (titles or ids): their skills are held and they "
+              "are never planned again.")  # fmt: skip
 PLAN_PARAMETERS = [
     START,
     GOAL,
     BY,
     HAVE,
+    DONE,
     _names("provider", "Only courses of these providers (platform or creator; names or ids)."),
     _query("max_level", "The hardest course level to plan.", {"type": "string", "enum": [*LEVELS]}),
     _query("free", "Only courses known to cost nothing.", {"type": "boolean"}),
@@ -162,9 +165,9 @@ def openapi_document(version: str) -> dict[str, Any]:
         "paths": {
             "/api/plan": _operation("Plan: the optimal course sequence", PLAN_PARAMETERS, "Plan"),
             "/api/gap": _operation("Gap: the goal's skills held and missing",
-                                   [START, GOAL, HAVE], "Gap"),  # fmt: skip
+                                   [START, GOAL, HAVE, DONE], "Gap"),  # fmt: skip
             "/api/next": _operation("Next: the roles within reach, ranked",
-                                    [START, BY, HAVE], "Next"),  # fmt: skip
+                                    [START, BY, HAVE, DONE], "Next"),  # fmt: skip
             "/api/show": _operation("Show: one entity with its links", [name], "Show"),
         },
         "components": {

@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -35,6 +37,7 @@ from genai_kg.web.explorer import (
 from genai_kg.web.pool import WorkerPool
 from genai_kg.web.salary import salary_chart
 from genai_kg.web.sparql_page import query_routes
+from genai_kg.web.start import Posted, bring, problems_of, read_posted, shown_hits
 
 STATIC = Path(__file__).parent / "static"
 CSP = (
@@ -68,6 +71,15 @@ def cost(value: float | None, currency: str | None = "USD") -> str:
     if value is None:
         return "unknown"
     return "free" if value == 0 else money(value, currency or "USD")
+
+
+def number(value: float) -> str:
+    """A number as a page shows it: a whole one without ``.0``.
+
+    >>> number(4.0), number(4.5), number(85660.0)
+    ('4', '4.5', '85660')
+    """
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def total(value: float | None, known: float, unknown: int, show: Callable[..., str]) -> str:
@@ -106,7 +118,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(hours=hours, cost=cost, target=target)
+    env.filters.update(hours=hours, cost=cost, target=target, number=number)
     env.globals.update(
         total=total,
         hours=hours,
@@ -138,21 +150,29 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
             "role_names": {role.id: role.name for role in roles},
             "course_titles": {cid: course.title for cid, course in catalog.courses.items()},
             "later_options": supported_options(),
+            # what a post brought (web.start): none on a plain page
+            "found": None,
+            "hits": [],
+            "profile_name": None,
+            "share": None,
+            "started": False,
         }
-        html = env.get_template(name).render(**common, **context)
+        html = env.get_template(name).render({**common, **context})
         headers = SECURITY_HEADERS | {"Content-Security-Policy": csp}
         return HTMLResponse(html, status, headers=headers)
 
     def plan(request: Request) -> Response:
-        params = request.query_params
+        return plan_page(request.query_params)
+
+    def plan_page(params: QueryParams, **brought: Any) -> Response:
         form = _form(params)
         if not (form["from"] and form["to"]):
-            return render("plan.html", form=form)
+            return render("plan.html", form=form, **brought)
         try:
             answer = explorer.plan(params)
             gap = explorer.gap(params)
         except GenaiKgError as exc:
-            return render("plan.html", status_of(exc), form=form, error=str(exc))
+            return render("plan.html", status_of(exc), form=form, error=str(exc), **brought)
         salaries = {
             role: explorer.describe("roles", role).get("salary", [])
             for role in (answer["from"], answer["to"])
@@ -168,6 +188,7 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
             chart=salary_chart(salaries),
             query=query,
             proof=_proof(answer),
+            **brought,
         )
 
     def plan_json(request: Request) -> Response:
@@ -196,24 +217,70 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
         return Response(body, headers=headers, media_type="text/calendar; charset=utf-8")
 
     def gap(request: Request) -> Response:
-        form = _form(request.query_params)
+        return gap_page(request.query_params)
+
+    def gap_page(params: QueryParams, **brought: Any) -> Response:
+        form = _form(params)
         if not (form["from"] and form["to"]):
-            return render("gap.html", form=form)
+            return render("gap.html", form=form, **brought)
         try:
-            answer = explorer.gap(request.query_params)
+            answer = explorer.gap(params)
         except GenaiKgError as exc:
-            return render("gap.html", status_of(exc), form=form, error=str(exc))
-        return render("gap.html", form=form, gap=answer, query=urlencode(form))
+            return render("gap.html", status_of(exc), form=form, error=str(exc), **brought)
+        query = urlencode(list(params.multi_items()))
+        return render("gap.html", form=form, gap=answer, query=query, **brought)
 
     def next_(request: Request) -> Response:
-        form = _form(request.query_params)
+        return next_page(request.query_params)
+
+    def next_page(params: QueryParams, **brought: Any) -> Response:
+        form = _form(params)
         if not form["from"]:
-            return render("next.html", form=form)
+            return render("next.html", form=form, **brought)
         try:
-            answer = explorer.next(request.query_params)
+            answer = explorer.next(params)
         except GenaiKgError as exc:
-            return render("next.html", status_of(exc), form=form, error=str(exc))
-        return render("next.html", form=form, answer=answer)
+            return render("next.html", status_of(exc), form=form, error=str(exc), **brought)
+        # what each row's plan link carries besides its goal: the start and the options
+        carry = urlencode([(k, v) for k, v in params.multi_items() if k not in ("to", "by")])
+        return render("next.html", form=form, answer=answer, carry=carry, **brought)
+
+    def posted(page: Callable[..., Response], template: str) -> Callable[[Request], Any]:
+        """The answer to a form posted to a page: with text or a profile file, the page of
+        what they hold; with neither, a redirect to the page's shareable URL."""
+
+        async def answer(request: Request) -> Response:
+            try:
+                form = await read_posted(request)
+            except BadRequest as exc:
+                empty = _form(QueryParams())
+                return await run_in_threadpool(render, template, 400, error=str(exc), form=empty)
+            if isinstance(form, Response):  # too large or cut short
+                return form
+            if not form.brings:
+                return RedirectResponse(f"{request.url.path}?{urlencode(form.params)}", 303)
+            return await run_in_threadpool(brought_page, form)
+
+        def brought_page(form: Posted) -> Response:
+            try:
+                brought = bring(form, explorer.catalog(), explorer.find_skills)
+            except GenaiKgError as exc:
+                head, problems = problems_of(exc)
+                kept = _form(QueryParams(form.params))
+                return render(
+                    template, status_of(exc), form=kept, error=head, problems=problems, started=True
+                )
+            params = QueryParams(brought.params)
+            found = brought.found
+            return page(
+                params,
+                found=found,
+                hits=[] if found is None else shown_hits(found, explorer.catalog().skills),
+                profile_name=brought.profile,
+                share=f"{request_path(template)}?{urlencode(brought.params)}",
+            )
+
+        return answer
 
     def entity(request: Request) -> Response:
         segment, entity_id = request.url.path.split("/")[1], request.path_params["id"]
@@ -249,6 +316,10 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
     return [
         Route("/", plan),
         Route("/plan", plan),
+        Route("/", posted(plan_page, "plan.html"), methods=["POST"]),
+        Route("/plan", posted(plan_page, "plan.html"), methods=["POST"]),
+        Route("/gap", posted(gap_page, "gap.html"), methods=["POST"]),
+        Route("/next", posted(next_page, "next.html"), methods=["POST"]),
         Route("/plan.json", plan_json),
         Route("/plan.mmd", plan_mermaid),
         Route("/plan.ics", plan_ics),
@@ -262,6 +333,11 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
         *query_routes(render, pool),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+
+
+def request_path(template: str) -> str:
+    """The page a template shows: ``plan.html`` -> ``/plan``."""
+    return "/" + template.removesuffix(".html")
 
 
 def _start_date(text: str | None) -> date:
@@ -287,7 +363,9 @@ def _form(params: Mapping[str, Any]) -> dict[str, Any]:
     getlist = getattr(params, "getlist", lambda key: [params[key]] if key in params else [])
     form: dict[str, Any] = {
         key: (params.get(key) or "").strip()
-        for key in ("from", "to", "by", "max_level", "have", "alternatives", *supported_options())
+        for key in (
+            "from", "to", "by", "max_level", "have", "done", "alternatives", *supported_options()
+        )
     }
     form["provider"] = [value for value in getlist("provider") if value]
     form["free"] = (params.get("free") or "") not in ("", "0", "false")
