@@ -75,6 +75,11 @@ class IntegerProgram:
                 n, np.arange(n, dtype=np.int32), np.full(n, hs.HighsVarType.kInteger)
             )
         column = {s: n + k for k, s in enumerate(needed)}
+        if len(cols) == len(p.options):  # every course: positions are the indices
+            held = [(self.teachers[s], [column[s]], 0.0, _INF) for s in needed]
+            links = [([column[s]], [c], 0.0, _INF) for c in cols for s in sorted(p.req[c])]
+            _add_rows(h, np, [*held, *links, *self.cover, *self.cuts, *extra])
+            return h, pos
         held = [
             ([pos[j] for j in self.teachers[s] if j in pos], [column[s]], 0.0, _INF) for s in needed
         ]
