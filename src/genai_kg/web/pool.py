@@ -156,7 +156,7 @@ def result_answer(result: Any, operation: Operation) -> Answer:
     if result.kind == "graph":
         body = write_graph(result.triples, fmt)
     else:
-        body = format_result(result, fmt).encode("utf-8")
+        body = format_result(result, fmt, compact=True).encode("utf-8")
     return Answer(200, body, MEDIA[fmt], result.truncated)
 
 
