@@ -1,5 +1,4 @@
-"""The query worker pool: threads (the explorer's pages) and the event loop (``/sparql``) share it.
-"""
+"""The query worker pool, shared by threads (the explorer's pages) and the event loop."""
 
 from __future__ import annotations
 
