@@ -11,6 +11,7 @@ arranges: it decides nothing about safety, which ``check.py`` does from a real p
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -153,6 +154,12 @@ def select_star(text: str) -> bool:
     >>> select_star("SELECT DISTINCT * { ?s ?p ?o }"), select_star("SELECT ?s { ?s ?p ?o }")
     (True, False)
     """
+    # asked of every result `serve` sends, mostly of the same few texts: remember short ones
+    return _select_star(text) if len(text) <= 16384 else _select_star.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _select_star(text: str) -> bool:
     tokens = _tokens(text)
     for index, match in enumerate(tokens):
         if match.lastgroup == "word" and match.group().upper() == "SELECT":

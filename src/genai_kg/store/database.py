@@ -28,8 +28,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
+import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -133,7 +134,7 @@ def ensure_curated(data: Path, folder: Path, built: Built | None = None) -> None
         atomic_write(stamp, key.encode())
 
 
-def follow_data(data: Path, store: Path | None) -> Callable[[], None]:
+def follow_data(data: Path, store: Path | None) -> DataFollower:
     """Return a check that brings the store's curated graph up to the data's files.
 
     For a long-running reader (``serve``): each call costs a ``stat`` of the six files;
@@ -141,35 +142,49 @@ def follow_data(data: Path, store: Path | None) -> Callable[[], None]:
     switched in) if the data really changed. Data that no longer checks out leaves the
     store as it was, until the next edit.
     """
-    folder = store_dir(data, store)
-    paths = [data / f"{stem}.yaml" for stem in DATASET_FILES]
-    seen: list[object] = [None]
-    lock = threading.Lock()
+    return DataFollower(data, store_dir(data, store))
 
-    def signature() -> object:
+
+class DataFollower:
+    """``follow_data``'s check: call it to refresh; ``stale()`` says whether a call would look.
+
+    ``stale`` costs the same ``stat`` calls and never writes, so an event loop can call it
+    and hand only a real refresh (seconds) to a thread.
+    """
+
+    def __init__(self, data: Path, folder: Path) -> None:
+        self.data = data
+        self.folder = folder
+        self.paths = [str(data / f"{stem}.yaml") for stem in DATASET_FILES]
+        self.seen: object = None
+        self.lock = threading.Lock()
+
+    def signature(self) -> object:
         stats: list[tuple[int, int, int] | None] = []
-        for path in paths:
+        for path in self.paths:
             try:
-                info = path.stat()
+                info = os.stat(path)
             except OSError:
                 stats.append(None)
                 continue
             stats.append((info.st_mtime_ns, info.st_size, info.st_ino))
         return tuple(stats)
 
-    def refresh() -> None:
-        now = signature()
-        if now == seen[0]:
+    def stale(self) -> bool:
+        """Whether a file of the data changed since the last refresh (or none ran yet)."""
+        return self.signature() != self.seen
+
+    def __call__(self) -> None:
+        now = self.signature()
+        if now == self.seen:
             return
-        with lock:
-            if now == seen[0]:
+        with self.lock:
+            if now == self.seen:
                 return
             # Data being edited, or wrong: keep answering from the last good graph.
             with contextlib.suppress(GenaiKgError):
-                ensure_curated(data, folder)
-            seen[0] = now
-
-    return refresh
+                ensure_curated(self.data, self.folder)
+            self.seen = now
 
 
 def import_graph(

@@ -1,7 +1,7 @@
 """The web app: a read-only SPARQL 1.1 Protocol endpoint at ``/sparql`` (Starlette, ASGI).
 
 ``make_app(settings, pool)`` returns the app; more routes (the web explorer) go in through
-``routes``. Queries go to the worker pool (``web.pool``) from a thread, so the event loop keeps
+``routes``. Queries go to the worker pool (``web.pool``), awaited on the event loop, which keeps
 serving other clients while one waits. Errors tell the client what was wrong with its request
 and nothing about the server.
 """
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -82,9 +81,9 @@ def make_app(
             if operation.graph_format is None:
                 return _error(406, not_acceptable("graph"))
             endpoint = str(request.url.replace(query=""))
-            answer = await run_in_threadpool(pool.describe, endpoint, operation.graph_format)
+            answer = await pool.describe_async(endpoint, operation.graph_format)
         else:
-            answer = await run_in_threadpool(pool.run, operation)
+            answer = await pool.run_async(operation)
         return _response(answer)
 
     async def refused(request: Request, exc: Exception) -> Response:

@@ -7,6 +7,7 @@ the client. Everything here is plain data in, plain data out, so it is tested di
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from dataclasses import dataclass
 
@@ -151,10 +152,34 @@ def read_operation(
 ) -> Operation:
     """Read a GET or POST request to the endpoint into an :class:`Operation`.
 
+    A GET's reading is remembered (the last few hundred short query strings and Accept
+    headers): clients repeat the same queries, and reading one costs as much as running a
+    point query.
+
     Raises:
         ProtocolError: 400 for two queries, a body that is not UTF-8 or an empty query;
             403 for an update; 415 for a POST whose Content-Type is not a query's.
     """
+    if method != "POST" and len(query_string) + len(accept or "") <= _REMEMBERED_BYTES:
+        return _read_get(query_string, accept)
+    return _read(method, query_string, content_type, body, accept)
+
+
+_REMEMBERED_BYTES = 16 << 10  # 256 readings of at most 16 KB: a few MB at worst
+
+
+@functools.lru_cache(maxsize=256)
+def _read_get(query_string: bytes, accept: str | None) -> Operation:
+    return _read("GET", query_string, None, b"", accept)
+
+
+def _read(
+    method: str,
+    query_string: bytes,
+    content_type: str | None,
+    body: bytes,
+    accept: str | None,
+) -> Operation:
     params = parse_params(query_string, "the URL")
     if method == "POST":
         kind, options = media_type(content_type)
@@ -187,13 +212,31 @@ def read_operation(
         raise ProtocolError(400, "the query is empty")
     if not queries and method == "POST":
         raise ProtocolError(400, "no query: POST a query, or a form with query=...")
+    result_format, graph_format = formats(accept)
     return Operation(
         query=queries[0] if queries else None,
         default_graphs=tuple(v for n, v in params if n == "default-graph-uri"),
         named_graphs=tuple(v for n, v in params if n == "named-graph-uri"),
-        result_format=negotiate(accept, RESULT_TYPES),
-        graph_format=negotiate(accept, GRAPH_TYPES),
+        result_format=result_format,
+        graph_format=graph_format,
     )
+
+
+def formats(accept: str | None) -> tuple[str | None, str | None]:
+    """The result format and the graph format an Accept header picks.
+
+    >>> formats("text/csv, text/turtle;q=0.5")
+    ('csv', 'turtle')
+    """
+    if len(accept or "") > 1024:
+        return negotiate(accept, RESULT_TYPES), negotiate(accept, GRAPH_TYPES)
+    return _formats(accept)
+
+
+@functools.lru_cache(maxsize=64)
+def _formats(accept: str | None) -> tuple[str | None, str | None]:
+    # clients send the same few headers, and ranking one is a third of reading a request
+    return negotiate(accept, RESULT_TYPES), negotiate(accept, GRAPH_TYPES)
 
 
 def not_acceptable(kind: str) -> str:

@@ -9,6 +9,7 @@ store does the work: any number of ``serve`` processes on any number of machines
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,14 @@ class RemotePool(WorkerPool):
         except EndpointError as exc:
             return Answer.error(502, f"the store behind this server failed: {exc}")
         return result_answer(result, operation)
+
+    async def run_async(self, operation: Operation) -> Answer:
+        """``run`` on a thread, so the event loop serves other requests while the store works."""
+        return await asyncio.to_thread(self.run, operation)
+
+    async def describe_async(self, endpoint: str, fmt: str) -> Answer:
+        """``describe`` on a thread."""
+        return await asyncio.to_thread(self.describe, endpoint, fmt)
 
     def describe(self, endpoint: str, fmt: str) -> Answer:
         """The service description of ``endpoint``: the pushed graph is its one named graph."""

@@ -151,7 +151,7 @@ def serve(sock: socket.socket, settings: ServerSettings, announce: Callable[[str
         config = uvicorn.Config(
             make_app(settings, pool, routes),
             http=protocol,
-            loop="asyncio",
+            loop="auto",  # uvloop where it is installed (not on Windows), else asyncio
             lifespan="off",
             log_config=_log_config(settings.quiet),
             access_log=not settings.quiet,
