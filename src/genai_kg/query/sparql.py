@@ -288,8 +288,11 @@ def _dataset(
 
 
 def _check_once(text: str, store: Any) -> str:
-    """``check_query``, remembering texts that passed against the same set of graphs."""
+    """``check_query``, remembering short texts that passed against the same set of graphs
+    (at most 1,025 texts of 16 KiB: a worker's memory cap is not spent on the cache)."""
     graphs = frozenset(graph.value for graph in store.named_graphs())
+    if len(text) > _REMEMBERED_LENGTH:
+        return check_query(text, graphs)
     key = (text, graphs)
     checked = _CHECKED.get(key)
     if checked is None:
@@ -301,6 +304,7 @@ def _check_once(text: str, store: Any) -> str:
 
 
 _CHECKED: dict[tuple[str, frozenset[str]], str] = {}
+_REMEMBERED_LENGTH = 16384
 
 
 def _collect(ox: Any, answer: Any, limit: int | None) -> QueryResult:
