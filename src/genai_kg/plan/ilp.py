@@ -75,16 +75,22 @@ class IntegerProgram:
                 n, np.arange(n, dtype=np.int32), np.full(n, hs.HighsVarType.kInteger)
             )
         column = {s: n + k for k, s in enumerate(needed)}
-        if len(cols) == len(p.options):  # every course: positions are the indices
+        full = len(cols) == len(p.options)  # every course: positions are the indices
+        required = [(c, sorted(p.req[c])) for c in cols if p.req[c]]
+        _add_links(
+            h,
+            np,
+            [column[s] for _, skills in required for s in skills],
+            [c if full else pos[c] for c, skills in required for _ in skills],
+        )
+        if full:
             held = [(self.teachers[s], [column[s]], 0.0, _INF) for s in needed]
-            links = [([column[s]], [c], 0.0, _INF) for c in cols for s in sorted(p.req[c])]
-            _add_rows(h, np, [*held, *links, *self.cover, *self.cuts, *extra])
+            _add_rows(h, np, [*held, *self.cover, *self.cuts, *extra])
             return h, pos
         held = [
             ([pos[j] for j in self.teachers[s] if j in pos], [column[s]], 0.0, _INF) for s in needed
         ]
-        links = [([column[s]], [pos[c]], 0.0, _INF) for c in cols for s in sorted(p.req[c])]
-        _add_rows(h, np, [*held, *links])
+        _add_rows(h, np, held)
         self._add(h, pos, [*self.cover, *self.cuts, *extra])
         return h, pos
 
@@ -275,6 +281,24 @@ class IntegerProgram:
             weights = [p.weights[c][stage] for c in cols]
             extra.append((cols, [], -_INF, value + 1e-9 * max(1.0, value), weights))
         return best, True, bound
+
+
+def _add_links(h: Any, np: Any, skills: list[int], courses: list[int]) -> None:
+    """Add the rows ``x_course <= y_skill`` (column positions), built as arrays at once."""
+    k = len(skills)
+    if not k:
+        return
+    idx = np.empty(2 * k, dtype=np.int32)
+    idx[0::2], idx[1::2] = skills, courses
+    h.addRows(
+        k,
+        np.zeros(k),
+        np.full(k, _INF),
+        2 * k,
+        np.arange(0, 2 * k, 2, dtype=np.int32),
+        idx,
+        np.tile(np.array([1.0, -1.0]), k),
+    )
 
 
 def _add_rows(h: Any, np: Any, rows: Sequence[tuple[Any, ...]]) -> None:

@@ -34,16 +34,17 @@ Alternatives are the next-best plans by the same key that are not supersets of a
 
 from __future__ import annotations
 
+import functools
 import gc
 import heapq
 import math
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from genai_kg.errors import NoPlanError
+from genai_kg.plan.prepare import prepare_problem
 from genai_kg.plan.problem import (
     CourseOption,
     Measure,
@@ -51,10 +52,11 @@ from genai_kg.plan.problem import (
     PlanResult,
     Problem,
     make_plan,
-    prepare_problem,
     within,
 )
 
+P = ParamSpec("P")
+R = TypeVar("R")
 SEARCH_LIMIT = 40
 STATE_LIMIT = 20_000
 _INF = float("inf")
@@ -143,21 +145,25 @@ def _le(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return all(x <= y for x, y in zip(a, b, strict=True))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a plan is made.
+def _collector_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` with the cyclic garbage collector paused.
 
     Preparing a 100,000-course problem allocates a million small containers; each allocation
-    burst sets off a collection that walks the whole catalog again, which tripled the time of
+    burst set off a collection that walked the whole catalog again, which tripled the time of
     building the integer program. Planning makes no reference cycles worth collecting early.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,7 @@ class Limits:
     hours_per_week: float = 10.0
 
 
+@_collector_paused
 def _solve(
     courses: Sequence[CourseOption],
     start: Iterable[str],
@@ -308,8 +315,7 @@ def plan_path(
     (('py', 'ml'), 30.0, True)
     """
     limits = Limits(max_hours, max_cost, hours_per_week)
-    with _collector_paused():
-        return _solve(courses, start, goal, by, alternatives, time_limit, "auto", limits)
+    return _solve(courses, start, goal, by, alternatives, time_limit, "auto", limits)
 
 
 @dataclass(frozen=True)
@@ -354,10 +360,7 @@ def pareto_plans(
         if frontier and time.monotonic() > deadline:
             return Frontier(tuple(frontier), False)
         try:
-            with _collector_paused():
-                result = _solve(
-                    known, start, goal, Measure.HOURS, 0, None, method, limits, deadline
-                )
+            result = _solve(known, start, goal, Measure.HOURS, 0, None, method, limits, deadline)
         except NoPlanError:
             if not frontier:
                 raise

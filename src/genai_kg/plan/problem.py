@@ -1,22 +1,16 @@
 """The learning-path problem as the planner's two methods see it, and the plans they return.
 
-``prepare_problem`` prices the courses at the learner's pace, keeps only the relevant ones (see
-``planner.py``) and indexes them; ``make_plan`` turns a chosen set of course indices back into an
-ordered, explained plan, and ``schedule`` gives its courses their weeks.
+``prepare.prepare_problem`` makes a :class:`Problem` for one question; ``make_plan`` turns a
+chosen set of course indices back into an ordered, explained plan, and ``schedule`` gives its
+courses their weeks.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-import operator
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from itertools import compress
-from operator import attrgetter
-
-from genai_kg.errors import NoPlanError
 
 
 class Measure(enum.StrEnum):
@@ -27,7 +21,7 @@ class Measure(enum.StrEnum):
     COST = "cost"
 
 
-_ORDER = (Measure.COURSES, Measure.HOURS, Measure.COST)
+ORDER = (Measure.COURSES, Measure.HOURS, Measure.COST)
 
 
 #: Weeks in a month, for subscriptions: 52 weeks over 12 months.
@@ -197,118 +191,6 @@ class Problem:
 def within(total: float, limit: float) -> bool:
     """``total <= limit`` up to float rounding in sums of course values."""
     return total <= limit + 1e-9 * max(1.0, abs(limit))
-
-
-def _valid(value: float | None) -> bool:
-    return value is None or (value >= 0 and math.isfinite(value))
-
-
-def _measure(course: CourseOption, m: Measure) -> float | None:
-    if m is Measure.COURSES:
-        return 1.0
-    return course.hours if m is Measure.HOURS else course.cost
-
-
-def prepare_problem(
-    courses: Sequence[CourseOption],
-    start: Iterable[str],
-    goal: Iterable[str],
-    by: Measure | str,
-    *,
-    max_hours: float | None = None,
-    max_cost: float | None = None,
-    hours_per_week: float = 10.0,
-) -> Problem:
-    """Price, filter and index the courses for one planning question.
-
-    Raises:
-        ValueError: duplicate ids, a negative or non-finite measure, a pace not above zero.
-        NoPlanError: the learner lacks goal skills and no usable course teaches any of them.
-    """
-    by = Measure(by)
-    if not (hours_per_week > 0 and math.isfinite(hours_per_week)):
-        raise ValueError(f"hours per week must be above zero, not {hours_per_week!r}")
-    start_set, goal_set = frozenset(start), frozenset(goal)
-    # Catalogs reach 100,000 courses: each pass below is one C-level loop where it can be.
-    ids = [c.id for c in courses]
-    if len(set(ids)) != len(ids):
-        twice = next(i for i, n in Counter(ids).items() if n > 1)
-        raise ValueError(f"course id {twice!r} appears twice")
-    for field_name in ("hours", "cost"):
-        known = [v for v in map(attrgetter(field_name), courses) if v is not None]
-        if known and not (min(known) >= 0 and all(map(math.isfinite, known))):
-            bad = next(c for c in courses if not _valid(getattr(c, field_name)))
-            raise ValueError(f"course {bad.id!r} has a negative or non-finite measure")
-    courses = [priced(c, hours_per_week) if c.per == "month" else c for c in courses]
-    usable = courses
-    if by is not Measure.COURSES:
-        usable = [c for c in usable if getattr(c, by.value) is not None]
-    if max_hours is not None:
-        usable = [c for c in usable if c.hours is not None]
-    if max_cost is not None:
-        usable = [c for c in usable if c.cost is not None]
-    usable = sorted(usable, key=attrgetter("id"))
-    left_out = len(courses) - len(usable)
-    gap = goal_set - start_set
-
-    # Forward closure: which usable courses can be taken at all, and what they can teach;
-    # one pass per level of prerequisites.
-    held = set(start_set)
-    reachable: list[int] = []
-    waiting = list(range(len(usable)))
-    while waiting:
-        takeable = [usable[i].requires <= held for i in waiting]
-        ready = list(compress(waiting, takeable))
-        if not ready:
-            break
-        reachable += ready
-        held.update(*(usable[i].teaches for i in ready))
-        waiting = list(compress(waiting, map(operator.not_, takeable)))
-    untaught = gap - held
-    if untaught and not gap & held:
-        unreachable = sorted(untaught)
-        raise NoPlanError(f"no usable course teaches: {', '.join(unreachable)}", unreachable)
-    gap -= untaught
-
-    # Backward closure: the skills that matter and the courses that teach them, one pass of
-    # set tests per level of prerequisites (an index of every skill's teachers costs more).
-    need, fresh, rest, relevant = set(gap), set(gap), reachable, set()
-    while fresh:
-        hit = [i for i in rest if not usable[i].teaches.isdisjoint(fresh)]
-        relevant.update(hit)
-        rest = [i for i in rest if i not in relevant]
-        fresh = set().union(*(usable[i].requires for i in hit)) - start_set - need
-        need |= fresh
-
-    big_hours = 1.0 + math.fsum(c.hours for c in courses if c.hours is not None)
-    big_cost = 1.0 + math.fsum(c.cost for c in courses if c.cost is not None)
-    options = [usable[i] for i in sorted(relevant)]
-    values = {
-        Measure.COURSES: [1.0] * len(options),
-        Measure.HOURS: [big_hours if c.hours is None else c.hours for c in options],
-        Measure.COST: [big_cost if c.cost is None else c.cost for c in options],
-    }
-    first, second, third = (by, *(m for m in _ORDER if m is not by))
-    return Problem(
-        by=by,
-        start=start_set,
-        gap=gap,
-        left_out=left_out,
-        options=options,
-        weights=list(zip(values[first], values[second], values[third], strict=True)),
-        budgets=[
-            (limit, [_measure(c, m) or 0.0 for c in options])
-            for limit, m in ((max_hours, Measure.HOURS), (max_cost, Measure.COST))
-            if limit is not None
-        ],
-        untaught=untaught,
-        # A course cannot teach what it requires: that skill is held before it is taken
-        # (``need`` holds no start skill).
-        teach=[
-            (c.teaches & need) - c.requires if c.requires else c.teaches & need for c in options
-        ],
-        req=[c.requires - start_set if c.requires else c.requires for c in options],
-    )
 
 
 def make_plan(p: Problem, chosen: Iterable[int]) -> Plan:
