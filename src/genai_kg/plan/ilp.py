@@ -1,9 +1,10 @@
 """The planner's integer program on HiGHS, for catalogs too large for the search.
 
-One binary per relevant course, a cover row per gap skill and a support row per (course,
-required skill); cyclic support is cut lazily, the key is minimised one measure per stage,
-and LP reduced costs fix most courses out before each MIP. ``planner.py`` explains the
-method and picks it; this module only builds and solves the model.
+One binary per relevant course, a cover row per gap skill, and support through one continuous
+column per required skill (a course needs it, a chosen course teaches it); cyclic support is
+cut lazily, the key is minimised one measure per stage, and LP reduced costs fix most courses
+out before each MIP. ``planner.py`` explains the method and picks it; this module only builds
+and solves the model.
 """
 
 from __future__ import annotations

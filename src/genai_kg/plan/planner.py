@@ -12,8 +12,9 @@ Two exact methods share one preparation step, and :func:`plan_path` picks betwee
   the smaller key dominates: the first goal state popped is optimal *including* the id
   tie-break. This needs no solver and no import of HiGHS.
 * Larger problems (or a search that grows past ``STATE_LIMIT`` states) use an integer program on
-  HiGHS (``ilp.py``): one binary per relevant course, a cover row per gap skill and a
-  support row per (course, required skill). Cyclic support (a needs what b teaches and b needs
+  HiGHS (``ilp.py``): one binary per relevant course, a cover row per gap skill and
+  support rows through a column per required skill (x_course <= y_skill <= sum of the
+  teachers of the skill). Cyclic support (a needs what b teaches and b needs
   what a teaches) is forbidden lazily: each solution is checked by taking its courses in order;
   stuck courses give a cut ``sum(stuck) - sum(outside courses teaching a missing requirement) <=
   |stuck| - 1`` and the model is solved again. The key is minimised lexicographically, one measure
