@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import operator
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,11 +41,13 @@ class Usable:
 class _Catalog:
     ids: list[int]  # id() of each course object, which ``courses`` (a copy) keeps alive
     courses: Sequence[CourseOption]
+    #: whether a price depends on the pace (a subscription), so the pace is part of a kind
+    subscriptions: bool
     kinds: dict[tuple[Measure, bool, bool, float | None], Usable] = field(default_factory=dict)
 
 
-_last: list[_Catalog] = []
-_lock = threading.Lock()
+#: The catalog seen last; one assignment replaces it, so threads need no lock.
+_last: _Catalog | None = None
 
 
 def usable_courses(
@@ -63,16 +64,14 @@ def usable_courses(
     Raises:
         ValueError: duplicate ids, a negative or non-finite measure.
     """
+    global _last
     ids = list(map(id, courses))
-    with _lock:
-        catalog = next((c for c in _last if c.ids == ids), None)
-    if catalog is None:
+    catalog = _last
+    if catalog is None or catalog.ids != ids:
         _check(courses)
-        catalog = _Catalog(ids, tuple(courses))
-        with _lock:
-            _last[:] = [catalog]
-    subscriptions = any(c.per == "month" for c in courses)
-    key = (by, hours_known, cost_known, hours_per_week if subscriptions else None)
+        subscriptions = any(c.per == "month" for c in courses)
+        catalog = _last = _Catalog(ids, tuple(courses), subscriptions)
+    key = (by, hours_known, cost_known, hours_per_week if catalog.subscriptions else None)
     kind = catalog.kinds.get(key)
     if kind is None:
         kind = _usable(courses, by, hours_known, cost_known, hours_per_week)
