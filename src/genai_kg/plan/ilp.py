@@ -100,27 +100,10 @@ class IntegerProgram:
         courses outside the model are dropped (x = 0)."""
         mapped: list[tuple[Any, ...]] = []
         for plus, minus, low, high, *coef in rows:
-            weights = coef[0] if coef else None
-            if weights is None:
-                mapped.append(
-                    (
-                        [pos[c] for c in plus if c in pos],
-                        [pos[c] for c in minus if c in pos],
-                        low,
-                        high,
-                    )
-                )
-            else:
-                kept = [(pos[c], w) for c, w in zip(plus, weights, strict=True) if c in pos]
-                mapped.append(
-                    (
-                        [k for k, _ in kept],
-                        [pos[c] for c in minus if c in pos],
-                        low,
-                        high,
-                        [w for _, w in kept],
-                    )
-                )
+            weights = coef[0] if coef else [1.0] * len(plus)
+            kept = [(pos[c], w) for c, w in zip(plus, weights, strict=True) if c in pos]
+            minus_kept = [pos[c] for c in minus if c in pos]
+            mapped.append(([k for k, _ in kept], minus_kept, low, high, [w for _, w in kept]))
         _add_rows(h, self.np, mapped)
 
     def _cuts(self, held: set[str], stuck: list[int]) -> list[tuple[Any, ...]]:
