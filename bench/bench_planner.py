@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchlib import append_section, machine  # noqa: E402 -- bench/ is on sys.path as a script
 
-from genai_kg.plan.planner import greedy_plan, pareto_plans, plan_path  # noqa: E402
+from genai_kg.plan.pareto import pareto_plans  # noqa: E402
+from genai_kg.plan.planner import greedy_plan, plan_path  # noqa: E402
 from genai_kg.plan.problem import CourseOption, Measure, Plan  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"

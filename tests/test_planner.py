@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import genai_kg
 from genai_kg.errors import GenaiKgError, NoPlanError
-from genai_kg.plan import planner
+from genai_kg.plan import pareto, planner
 from genai_kg.plan.planner import greedy_plan, plan_path
 from genai_kg.plan.problem import CourseOption, Measure, Plan
 
@@ -213,7 +213,7 @@ def test_pareto_is_the_brute_force_frontier(instance):
     for method in ("search", "ilp"):
         if not plans:
             with pytest.raises(NoPlanError):
-                planner.pareto_plans(
+                pareto.pareto_plans(
                     catalog,
                     start,
                     goal,
@@ -224,7 +224,7 @@ def test_pareto_is_the_brute_force_frontier(instance):
                     hours_per_week=limits.hours_per_week,
                 )
             continue
-        frontier = planner.pareto_plans(
+        frontier = pareto.pareto_plans(
             catalog,
             start,
             goal,
@@ -431,9 +431,23 @@ def test_pareto_on_a_trade_off():
         course("d", "x", hours=70, cost=0),
         course("e", "x", hours=None, cost=0),
     ]
-    results = planner.pareto_plans(catalog, [], ["x"]).plans
+    results = pareto.pareto_plans(catalog, [], ["x"]).plans
     assert [r.plan.course_ids for r in results] == [("a",), ("b",), ("d",)]
     assert all(r.optimal and r.left_out == 1 for r in results)
+
+
+@pytest.mark.parametrize("method", ["search", "ilp"])
+def test_pareto_leaves_out_a_plan_of_the_same_hours_that_costs_more(method):
+    """One course for $50 or two free ones, 10 hours either way: only the free pair is on the
+    frontier, however few courses the other plan has."""
+    catalog = [
+        course("a", "x y", hours=10, cost=50),
+        course("b", "x", hours=5, cost=0),
+        course("c", "y", hours=5, cost=0),
+    ]
+    frontier = pareto.pareto_plans(catalog, [], ["x", "y"], method=method)
+    assert [r.plan.course_ids for r in frontier.plans] == [("b", "c")]
+    assert frontier.complete
 
 
 @pytest.mark.parametrize("method", ["auto", "ilp"])

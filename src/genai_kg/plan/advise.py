@@ -15,7 +15,8 @@ from typing import Any
 from genai_kg.dataset.resolve import resolve
 from genai_kg.errors import NoPlanError, NotFoundError
 from genai_kg.plan.catalog import LEVELS, Catalog, CourseEntry
-from genai_kg.plan.planner import pareto_plans, plan_path
+from genai_kg.plan.pareto import pareto_plans
+from genai_kg.plan.planner import plan_path
 from genai_kg.plan.problem import Measure, Plan, PlanResult, priced, schedule
 from genai_kg.plan.starts import Start, start_of
 

@@ -45,6 +45,8 @@ class IntegerProgram:
         self.infeasible = False
         self.cuts: list[tuple[Any, ...]] = []
         self.lp: tuple[float, list[float]] | None = None
+        #: LPs kept for ``best_within``: (model, the row of the changing limit, positions)
+        self._warm: dict[tuple[Any, ...], tuple[Any, int, dict[int, int]]] = {}
 
     def _highs(
         self, cols: list[int], extra: list[tuple[Any, ...]], cost: list[float], integer: bool
@@ -223,6 +225,62 @@ class IntegerProgram:
             limit += step
         # Plans outside the window have a primary above the limit: the bound covers them too.
         return chosen, proved, max(low, min(bound, limit))
+
+    def relaxation(self, stage: int) -> tuple[float, list[float]] | None:
+        """The LP bound on one measure over every relevant course, and their reduced costs;
+        None at the time limit or when only budget rows make the LP infeasible."""
+        return self._relax(list(range(len(self.p.options))), stage, [])
+
+    def best_within(
+        self,
+        cols: list[int],
+        keep: list[int],
+        extra: list[tuple[Any, ...]],
+        limit: float,
+        floor: float,
+    ) -> tuple[list[int] | None, bool, float]:
+        """Solve the stages over the courses ``keep`` (some of ``cols``) under extra rows, the
+        last of which limits the second measure, now to ``limit``; ``floor`` is a known lower
+        bound on the first measure. Return as :meth:`best`.
+
+        Calls on the same ``cols`` share one LP for the first stage's reduced costs, solved
+        again from its last basis (a few simplex iterations, not a fresh solve); its bound
+        holds for any subset of ``cols``. Every plan of value at most ``v`` lies among the
+        courses with L + rc <= v, so the courses within the floor are solved first: when
+        their best plan is within the floor too, nothing outside can beat it; otherwise it is
+        the incumbent that narrows the full solve.
+        """
+        relax = None
+        if len(keep) > 100 and time.monotonic() < self.deadline:
+            key = (tuple(cols), len(extra))
+            if key not in self._warm:
+                h, pos = self._highs(cols, extra, [self.p.weights[c][0] for c in cols], False)
+                h.setOptionValue("presolve", "off")
+                self._warm[key] = (h, h.getNumRow() - 1, pos)
+            h, row, pos = self._warm[key]
+            h.changeRowBounds(row, -_INF, limit)
+            h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 1e-3))
+            h.run()
+            if h.getModelStatus() == self.hs.HighsModelStatus.kOptimal:
+                reduced = h.getSolution().col_dual
+                relax = (
+                    h.getInfo().objective_function_value,
+                    [reduced[pos[c]] for c in keep],
+                )
+        if relax is None:
+            return self._stages(keep, None, extra, None)
+        low, rc = relax
+        reach = max(low, floor)
+        reach += 1e-7 * max(1.0, abs(reach))
+        near = [c for c, r in zip(keep, rc, strict=True) if low + r <= reach]
+        if len(near) < len(keep):
+            chosen, proved, _ = self._stages(near, None, extra, None)
+            if not proved or chosen is None:
+                return self._stages(keep, None, extra, relax)
+            if math.fsum(self.p.weights[c][0] for c in chosen) <= reach:
+                return chosen, True, math.fsum(self.p.weights[c][0] for c in chosen)
+            return self._stages(keep, chosen, extra, relax)
+        return self._stages(keep, None, extra, relax)
 
     def _stages(
         self,

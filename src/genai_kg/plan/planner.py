@@ -187,6 +187,7 @@ def _solve(
     method: str,
     limits: Limits = Limits(),
     deadline: float | None = None,
+    then: tuple[Measure, Measure] | None = None,
 ) -> PlanResult:
     from genai_kg.plan.ilp import IntegerProgram  # HiGHS and numpy: imported only when needed
 
@@ -200,6 +201,7 @@ def _solve(
         max_hours=limits.max_hours,
         max_cost=limits.max_cost,
         hours_per_week=limits.hours_per_week,
+        then=then,
     )
     full_gap = p.gap | p.untaught
     if not p.gap:
@@ -317,65 +319,6 @@ def plan_path(
     """
     limits = Limits(max_hours, max_cost, hours_per_week)
     return _solve(courses, start, goal, by, alternatives, time_limit, "auto", limits)
-
-
-@dataclass(frozen=True)
-class Frontier:
-    """The plans on the hours/cost frontier, fewest hours first; ``complete`` is False when the
-    time limit stopped the walk before the cheapest plan was reached."""
-
-    plans: tuple[PlanResult, ...]
-    complete: bool
-
-
-def pareto_plans(
-    courses: Sequence[CourseOption],
-    start: Iterable[str],
-    goal: Iterable[str],
-    *,
-    time_limit: float | None = 10.0,
-    max_hours: float | None = None,
-    max_cost: float | None = None,
-    hours_per_week: float = 10.0,
-    method: str = "auto",
-) -> Frontier:
-    """Return every plan on the hours/cost frontier, fewest hours first.
-
-    Only courses with both hours and cost known take part. Each plan has the fewest hours of
-    any plan cheaper than the one before it (and the least cost for those hours), so no plan is
-    at least as good on both and better on one; ``optimal`` says that was proven.
-
-    >>> a = CourseOption("a", frozenset({"x"}), hours=10, cost=50)
-    >>> b = CourseOption("b", frozenset({"x"}), hours=30, cost=0)
-    >>> c = CourseOption("c", frozenset({"x"}), hours=40, cost=10)
-    >>> [r.plan.course_ids for r in pareto_plans([a, b, c], [], ["x"]).plans]
-    [('a',), ('b',)]
-    """
-    known = [c for c in courses if c.hours is not None and c.cost is not None]
-    start, goal = list(start), list(goal)
-    deadline = _INF if time_limit is None else time.monotonic() + time_limit
-    frontier: list[PlanResult] = []
-    limit = max_cost
-    while True:
-        limits = Limits(max_hours, limit, hours_per_week)
-        if frontier and time.monotonic() > deadline:
-            return Frontier(tuple(frontier), False)
-        try:
-            result = _solve(known, start, goal, Measure.HOURS, 0, None, method, limits, deadline)
-        except NoPlanError:
-            if not frontier:
-                raise
-            # No cheaper plan, unless the time ran out before that was proved.
-            return Frontier(tuple(frontier), time.monotonic() <= deadline)
-        result = replace(result, left_out=len(courses) - len(known) + result.left_out)
-        frontier.append(result)
-        cost = result.plan.cost
-        if not result.optimal:
-            return Frontier(tuple(frontier), False)
-        if cost <= 0 or not result.plan.steps:
-            return Frontier(tuple(frontier), True)
-        # Strictly cheaper: cents are the finest step a price has.
-        limit = cost - 0.005
 
 
 def greedy_plan(

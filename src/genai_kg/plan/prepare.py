@@ -139,8 +139,12 @@ def prepare_problem(
     max_hours: float | None = None,
     max_cost: float | None = None,
     hours_per_week: float = 10.0,
+    then: tuple[Measure, Measure] | None = None,
 ) -> Problem:
     """Price, filter and index the courses for one planning question.
+
+    Ties on ``by`` break on the other two measures in ``ORDER`` unless ``then`` orders them
+    (the hours/cost frontier breaks ties on cost before course count).
 
     Raises:
         ValueError: duplicate ids, a negative or non-finite measure, a pace not above zero.
@@ -199,7 +203,10 @@ def prepare_problem(
         Measure.HOURS: [big_hours if c.hours is None else c.hours for c in options],
         Measure.COST: [big_cost if c.cost is None else c.cost for c in options],
     }
-    first, second, third = (by, *(m for m in ORDER if m is not by))
+    second, third = then or tuple(m for m in ORDER if m is not by)
+    if {by, second, third} != set(Measure):
+        raise ValueError(f"ties must break on the two measures other than {by.value}")
+    first = by
     return Problem(
         by=by,
         start=start_set,
