@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader
+from jinja2.filters import do_sort, do_unique
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -23,7 +24,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from genai_kg.errors import GenaiKgError
-from genai_kg.plan.catalog import LEVELS
+from genai_kg.plan.catalog import LEVELS, Catalog
 from genai_kg.render import money
 from genai_kg.web.api import answer_json, api_routes
 from genai_kg.web.explorer import (
@@ -138,17 +139,31 @@ def page_routes(explorer: Explorer, pool: WorkerPool | None = None) -> list[Base
     ``pool`` runs the queries of ``/query`` (the SPARQL page); without it that page says so.
     """
     env = _environment()
+    kept: list[dict[str, Any]] = [{}]  # one slot, swapped whole: pages render in threads
+
+    def catalog_names(catalog: Catalog) -> dict[str, Any]:
+        """The names every page's forms and links use, made once per catalog."""
+        names = kept[0]
+        if names.get("catalog_key") != catalog.fingerprint:
+            roles = sorted(catalog.roles.values(), key=lambda role: role.name.casefold())
+            titles = {cid: course.title for cid, course in catalog.courses.items()}
+            names = {
+                "catalog_key": catalog.fingerprint,
+                "roles": roles,
+                "providers": sorted(catalog.providers.items(), key=lambda item: item[1].casefold()),
+                "provider_names": catalog.providers,
+                "skill_names": catalog.skills,
+                "role_names": {role.id: role.name for role in roles},
+                "course_titles": titles,
+                # as Jinja's `unique | sort` lists them, made once instead of on every page
+                "course_title_options": do_sort(env, list(do_unique(env, titles.values()))),
+            }
+            kept[0] = names
+        return names
 
     def render(name: str, status: int = 200, csp: str = CSP, **context: Any) -> Response:
-        catalog = explorer.catalog()
-        roles = sorted(catalog.roles.values(), key=lambda role: role.name.casefold())
         common = {
-            "roles": roles,
-            "providers": sorted(catalog.providers.items(), key=lambda item: item[1].casefold()),
-            "provider_names": catalog.providers,
-            "skill_names": catalog.skills,
-            "role_names": {role.id: role.name for role in roles},
-            "course_titles": {cid: course.title for cid, course in catalog.courses.items()},
+            **catalog_names(explorer.catalog()),
             "later_options": supported_options(),
             # what a post brought (web.start): none on a plain page
             "found": None,
