@@ -211,6 +211,11 @@ def test_alternatives_are_distinct_valid_and_best_first(tiny: Catalog) -> None:
     other = answer["alternatives"][0]
     assert sorted(ids(other)) == ["deploy-course", "docker-course", "ml-intro", "py-basics"]
     check_plan(tiny, other, {"sql", "statistics"}, set(ML_OPS_GAP))
+    # The same shape as the plan (SPEC), proven the best plan left, its own totals and bound.
+    assert set(other) == set(answer) - {"alternatives"}
+    assert (other["from"], other["to"], other["by"]) == ("analyst", "ml-ops", "courses")
+    assert other["optimal"] is True
+    assert other["bound"] == other["totals"]["courses"] == 4
 
 
 def test_names_resolve_case_insensitively(tiny: Catalog) -> None:

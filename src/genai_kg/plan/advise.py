@@ -171,8 +171,18 @@ def plan_between(catalog: Catalog, request: Request) -> dict[str, Any]:
         )
     answer = _answer(catalog, request, start, goal, held, result)
     if request.alternatives:
+        # Each in the same shape as the plan (SPEC); ``optimal``: proven the best plan that is
+        # none of the plans before it nor a superset of one.
         answer["alternatives"] = [
-            plan_json(catalog, plan, held, request.hours_per_week) for plan in result.alternatives
+            {
+                **answer,
+                **plan_json(catalog, plan, held, request.hours_per_week),
+                "optimal": proven,
+                "bound": bound,
+            }
+            for plan, (proven, bound) in zip(
+                result.alternatives, result.alternative_proofs, strict=True
+            )
         ]
     return answer
 

@@ -232,19 +232,33 @@ def _solve(
     if p.by is Measure.COURSES:
         bound = float(math.ceil(bound - 1e-6))
     others: list[Plan] = []
+    proofs: list[tuple[bool, float]] = []
     if alternatives > 0:
         ilp = ilp or IntegerProgram(p, deadline)
         nogoods: list[tuple[Any, ...]] = []
         last = chosen
         for _ in range(alternatives):
             nogoods.append((last, [], -_INF, len(last) - 1.0))  # no superset of an earlier plan
-            alt, _, _ = ilp.best(None, nogoods, p.key(last)[0])
+            alt, proved, least = ilp.best(None, nogoods, p.key(last)[0])
             if alt is None:
                 break
             others.append(make_plan(p, alt))
+            alt_value = p.key(alt)[0]
+            least = alt_value if proved else min(max(least, 0.0), alt_value)
+            if p.by is Measure.COURSES:
+                least = float(math.ceil(least - 1e-6))
+            proofs.append((proved, least))
             last = alt
     return PlanResult(
-        make_plan(p, chosen), p.by, optimal, bound, full_gap, p.left_out, tuple(others), p.untaught
+        make_plan(p, chosen),
+        p.by,
+        optimal,
+        bound,
+        full_gap,
+        p.left_out,
+        tuple(others),
+        p.untaught,
+        tuple(proofs),
     )
 
 

@@ -126,6 +126,8 @@ class PlanResult:
     alternatives: tuple[Plan, ...] = ()
     #: Gap skills no usable course can teach; the plan covers the rest.
     untaught: frozenset[str] = frozenset()
+    #: Per alternative: (proven the best plan outside the earlier ones, bound on its primary).
+    alternative_proofs: tuple[tuple[bool, float], ...] = ()
 
 
 @dataclass

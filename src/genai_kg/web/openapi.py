@@ -89,18 +89,8 @@ PLAN = {
         },
         "left_out": {"type": "integer"},
         "start": {"type": "object"},
-        # Further plans, each with its own courses and totals (the rest is the best plan's).
-        "alternatives": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["courses", "totals"],
-                "properties": {
-                    "courses": {"type": "array", "items": {"$ref": "#/components/schemas/Course"}},
-                    "totals": {"type": "object", "required": ["courses", "hours", "cost"]},
-                },
-            },
-        },
+        # Further plans in the same shape (``optimal``: proven best outside the plans before).
+        "alternatives": {"type": "array", "items": {"$ref": "#/components/schemas/Plan"}},
     },
 }
 GAP = {
