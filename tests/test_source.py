@@ -288,6 +288,26 @@ def test_graph_without_endpoint_is_a_usage_error() -> None:
 
 
 @pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["path", "Data Analyst", "MLOps Engineer"], id="path"),
+        pytest.param(["gap", "Data Analyst", "MLOps Engineer"], id="gap"),
+        pytest.param(["next", "Data Analyst"], id="next"),
+        pytest.param(["show", "python"], id="show"),
+        pytest.param(["list", "roles"], id="list"),
+        pytest.param(["skills", str(CV)], id="skills"),
+    ],
+)
+def test_data_with_endpoint_is_a_usage_error(command: list[str], tmp_path: Path) -> None:
+    """Local data would be silently ignored: the endpoint's graph is the data then. The check
+    comes before any request (the port is closed)."""
+    result = run(*command, "--endpoint", "http://127.0.0.1:9/sparql", "--data", str(tmp_path))
+    assert result.exit_code == 2
+    assert "--data" in result.output and "not with --endpoint" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
     "graph",
     [
         pytest.param("not-an-iri", id="relative"),

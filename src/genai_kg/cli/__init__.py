@@ -138,13 +138,20 @@ def _data_dir(data: Path | None) -> Path:
     return data if data is not None else bundled("data")
 
 
-def _remote(endpoint: str | None, graph: str | None) -> Any:
+def _remote(endpoint: str | None, graph: str | None, data: Path | None = None) -> Any:
     """The remote graph ``--endpoint`` and ``--graph`` name (``query.source.RemoteGraph``),
-    or None for the embedded store (where ``--graph`` is a usage error)."""
+    or None for the embedded store (where ``--graph`` is a usage error). ``data`` is the
+    ``--data`` of a command that reads the curated data from one place only: with an
+    endpoint it would be silently ignored, so it is a usage error too."""
     if endpoint is None:
         if graph is not None:
             raise typer.BadParameter("--graph goes with --endpoint", param_hint="--graph")
         return None
+    if data is not None:
+        raise typer.BadParameter(
+            "not with --endpoint (the curated data is then the graph on the endpoint)",
+            param_hint="--data",
+        )
     from genai_kg.query.source import RemoteGraph
 
     return RemoteGraph(endpoint) if graph is None else RemoteGraph(endpoint, graph)
@@ -156,7 +163,7 @@ def _catalog(
     """The planner's catalog: of the data (embedded store), or of the graph on ``endpoint``."""
     from genai_kg.plan.catalog import cached_catalog, open_catalog
 
-    remote = _remote(endpoint, graph)
+    remote = _remote(endpoint, graph, data)
     if remote is None:
         return open_catalog(_data_dir(data), store)
     state = remote.state()
@@ -165,7 +172,7 @@ def _catalog(
 
 def _built(data: Path | None, endpoint: str | None = None, graph: str | None = None) -> Any:
     """The checked dataset and its graph (``graph.build.Built``): of the data, or remote."""
-    remote = _remote(endpoint, graph)
+    remote = _remote(endpoint, graph, data)
     if remote is None:
         from genai_kg.graph.build import build_dataset
 

@@ -47,7 +47,7 @@ def _matcher(
     """The matcher of the embedded store, or of the curated graph on ``endpoint``."""
     from genai_kg.mentions.index import graph_matcher, open_matcher
 
-    remote = _remote(endpoint, graph)
+    remote = _remote(endpoint, graph, data)
     if remote is None:
         return open_matcher(_data_dir(data), store)
     from genai_kg.graph.export import to_oxigraph
