@@ -1,8 +1,9 @@
 """The matcher of a store: curated skills and, once imported, ESCO skills, cached on disk.
 
 Labels are read from the store: each curated skill's name and aliases (the curated graph's
-``skos:prefLabel`` and ``skos:altLabel``) and every ESCO skill's preferred and alternative
-labels (about 100,000 in ESCO v1.1.1). An ESCO skill counts as the curated skills whose
+``skos:prefLabel`` and ``skos:altLabel``, with the other verb forms of an "-ing" label, ranked
+after every label) and every ESCO skill's preferred and alternative labels (about 100,000 in
+ESCO v1.1.1). An ESCO skill counts as the curated skills whose
 ``match`` names it (``skos:exactMatch`` or ``skos:closeMatch``; a broad match names a
 broader concept, which does not make its holder hold the curated skill) or, failing that,
 as those matching the nearest ESCO skill or skill group above it (``skos:broader``: whoever
