@@ -55,15 +55,15 @@ class Word(NamedTuple):
     end: int
 
 
-def words(line: str) -> list[Word]:
-    """Return the words of ``line``.
+def words(line: str, offset: int = 0) -> list[Word]:
+    """Return the words of ``line``, placed ``offset`` characters on (where the line starts).
 
     >>> [w.folded for w in words("Fine-tuning LLMs, CI/CD and C++.")]
     ['fine', 'tuning', 'llms', ',', 'ci', '/', 'cd', 'and', 'c++', '.']
     """
     # Curly apostrophes become straight ones (the same length, so columns stay right).
     return [
-        Word(match.group().casefold(), match.start(), match.end())
+        Word(match.group().casefold(), match.start() + offset, match.end() + offset)
         for match in _WORD.finditer(line.translate(_APOSTROPHES))
     ]
 
@@ -114,9 +114,7 @@ def passage_words(run: list[Line], joined: Callable[[str], bool]) -> list[Word]:
     found: list[Word] = []
     previous: Line | None = None
     for line in run:
-        here = [
-            Word(w.folded, w.start + line.offset, w.end + line.offset) for w in words(line.text)
-        ]
+        here = words(line.text, line.offset)
         if previous is not None and found and here and _cut(previous, found[-1], line, here[0]):
             whole = found[-1].folded + here[0].folded
             if joined(whole):
