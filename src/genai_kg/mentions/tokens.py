@@ -88,7 +88,7 @@ def passages(text: str) -> Iterator[list[Line]]:
     run: list[Line] = []
     offset = 0
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
-        line = Line(number, offset, raw.rstrip("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"))
+        line = Line(number, offset, raw.splitlines()[0])
         offset += len(raw)
         if run and (not line.text.strip() or _DASH_ITEM.match(line.text)):
             yield run
