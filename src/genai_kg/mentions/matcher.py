@@ -206,7 +206,7 @@ class Matcher:
         return len(self.lengths)
 
     def find(self, text: str) -> list[Hit]:
-        """Return the hits in ``text``, left to right; a hit may cross one line break."""
+        """Return the hits in ``text``, left to right (across a line break, not a blank line)."""
         hits: list[Hit] = []
         for run in passages(text):
             run_words = passage_words(run, self.vocabulary.__contains__)
