@@ -1,6 +1,7 @@
 """``genai-kg skills`` on a two-page CV with ESCO imported: cold (matcher built) and warm (cached).
 
 Run: .venv/bin/python bench/bench_skills.py [--store DIR] [--runs 21] [--cold-runs 3] [--append]
+       [--baseline SRC --baseline-store DIR]
 
 Without ``--store`` the ESCO release in ../shared/datasets/esco-v1.1.1 is imported into a
 temporary store first (about a minute). Figures, medians of wall time:
@@ -11,11 +12,17 @@ temporary store first (about a minute). Figures, medians of wall time:
   interpreter each run, and apart from them the imports of genai_kg.mentions;
 - warm CLI: ``genai-kg skills CV`` as a fresh process, beside ``python -c pass``;
 - the evaluation set (tests/data/skills-eval) with ESCO imported: precision and recall.
+
+``--baseline SRC`` (another checkout's ``src``, e.g. ``git archive main src | tar -x -C /tmp/b``)
+runs the warm measure of that code too, on ``--baseline-store`` (a copy of the store: the two
+caches differ), alternating with this tree's run by run, so that before and after share the
+machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -66,22 +73,32 @@ def cold(store: Path, runs: int) -> list[float]:
     return times
 
 
-def warm(store: Path, runs: int) -> tuple[dict[str, list[float]], int]:
-    """Fresh interpreters: the imports, the cache read back, the matching, in milliseconds."""
-    parts: dict[str, list[float]] = {"imports": [], "load": [], "find": [], "work": []}
-    hits = 0
-    for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", WARM, str(store), str(CV)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
-        imports, load, find = (float(value) for value in out[:3])
-        for name, value in zip(parts, (imports, load, find, load + find), strict=True):
-            parts[name].append(value)
-        hits = int(out[3])
-    return parts, hits
+Side = tuple[Path, dict[str, str] | None]  # a store, and the environment of its runs
+
+
+def warm(sides: list[Side], runs: int) -> list[tuple[dict[str, list[float]], int]]:
+    """Fresh interpreters: the imports, the cache read back, the matching, in milliseconds;
+    for each side, the sides taking turns (in alternating order) run by run."""
+    parts: list[dict[str, list[float]]] = [
+        {"imports": [], "load": [], "find": [], "work": []} for _ in sides
+    ]
+    hits = [0] * len(sides)
+    for run in range(runs):
+        order = range(len(sides)) if run % 2 == 0 else reversed(range(len(sides)))
+        for n in order:
+            store, env = sides[n]
+            out = subprocess.run(
+                [sys.executable, "-c", WARM, str(store), str(CV)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+            ).stdout.split()
+            imports, load, find = (float(value) for value in out[:3])
+            for name, value in zip(parts[n], (imports, load, find, load + find), strict=True):
+                parts[n][name].append(value)
+            hits[n] = int(out[3])
+    return list(zip(parts, hits, strict=True))
 
 
 def cli(store: Path, runs: int) -> dict[str, list[float]]:
@@ -129,13 +146,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--append", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument("--baseline", type=Path, help="another checkout's src/ to compare")
+    parser.add_argument("--baseline-store", type=Path, help="its store (a copy of --store)")
     args = parser.parse_args()
+    if (args.baseline is None) != (args.baseline_store is None):
+        parser.error("--baseline and --baseline-store go together")
     store = args.store
     if store is None:
         store = Path(tempfile.mkdtemp(prefix="genai-kg-bench-skills-")) / "store"
         import_esco(store)
     cold_times = cold(store, args.cold_runs)
-    parts, hits = warm(store, args.runs)
+    sides: list[Side] = [(store, None)]
+    if args.baseline is not None:
+        env = {**os.environ, "PYTHONPATH": str(args.baseline.resolve())}
+        sides.append((args.baseline_store, env))
+    (parts, hits), *baseline = warm(sides, args.runs)
     cli_times = cli(store, args.runs)
     precision, recall, right, wrong, missed, texts = evaluation(store)
     from genai_kg.mentions.index import CACHE, open_matcher
@@ -159,6 +184,15 @@ def main() -> None:
         ("  before them: importing genai_kg.mentions", parts["imports"]),
         *cli_times.items(),
     ]
+    for base_parts, base_hits in baseline:
+        rows += [
+            (
+                f"baseline {args.baseline} ({base_hits} hits): open_matcher + find_skills",
+                base_parts["work"],
+            ),
+            ("  open_matcher", base_parts["load"]),
+            ("  find_skills on the CV", base_parts["find"]),
+        ]
     table = "\n".join(
         [
             "| what | runs | median ms | p90 ms |",

@@ -8,6 +8,7 @@ languages", the broader skill of ESCO's SPARQL and LINQ.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,24 @@ def test_skills_table(runner: CliRunner, cv: Path, tmp_path: Path) -> None:
     assert "6 hits (curated labels)" in result.stdout
     assert "Containerisation with Docker [skill docker]" in result.stdout
     assert "curated skills: docker, machine-learning, python, sql, statistics" in result.stdout
+
+
+def test_a_hit_across_a_line_break_keeps_its_first_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """JSON: ``line`` and ``column`` where the hit starts, ``text`` as written (with the break);
+    the table shows both lines and the text on one line."""
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text("Skills: Python and machine\n  learning.\n\nDeep\n\nlearning\n", "utf-8")
+    answer = skills_json(runner, wrapped, tmp_path / "store")
+    assert [(h["line"], h["column"], h["text"]) for h in answer["hits"]] == [
+        (1, 9, "Python"),
+        (1, 20, "machine\n  learning"),
+    ]
+    assert answer["skills"] == ["machine-learning", "python"]
+    table = invoke(runner, "skills", wrapped, "--store", tmp_path / "store").stdout
+    row = r"^1-2 +machine learning +Machine learning \[skill machine-learning\]"
+    assert re.search(row, table, re.M), table
 
 
 def test_broader_skills_are_counted_apart(runner: CliRunner, tmp_path: Path) -> None:

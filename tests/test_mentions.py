@@ -22,6 +22,11 @@ CURATED = {
     "data-pipelines": ["Data pipelines", "ETL"],
     "llms": ["Large language models", "LLM"],
     "fine-tuning": ["Model fine-tuning", "fine-tuning"],
+    "prompt-engineering": ["Prompt engineering"],
+    "software-testing": ["Software testing", "unit testing"],
+    "data-modeling": ["Data modeling"],
+    "debugging": ["Debugging"],
+    "digital-marketing": ["Digital marketing"],
     "rag": ["Retrieval-augmented generation"],
     "ml": ["Machine learning"],
     "mlops": ["Machine learning operations"],
@@ -42,6 +47,7 @@ def matcher() -> Matcher:
         number = builder.target(Target("curated", skill, labels[0], (skill,)))
         for label in labels:
             builder.add(label, number, rank=0)
+            builder.add_verb_forms(label, number, rank=3)  # as index.matcher_from_store does
     return builder.build()
 
 
@@ -166,3 +172,105 @@ def test_a_pickled_matcher_finds_the_same(matcher: Matcher) -> None:
 def test_empty_and_blank_texts_have_no_hits(matcher: Matcher) -> None:
     assert matcher.find("") == []
     assert matcher.find("\n \n\t\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("We use machine\nlearning daily", [("machine\nlearning", "ml")], id="space"),
+        pytest.param("machine\r\nlearning", [("machine\r\nlearning", "ml")], id="crlf"),
+        pytest.param("Machine   \n    learning", [("Machine   \n    learning", "ml")], id="indent"),
+        pytest.param("fine-\ntuning", [("fine-\ntuning", "fine-tuning")], id="hyphen-kept"),
+        pytest.param("data pipe-\n  lines", [("data pipe-\n  lines", "data-pipelines")], id="cut"),
+        pytest.param("new tech-\nnology", [("tech-\nnology", "technology")], id="cut-word"),
+        pytest.param(
+            "Machine learning\noperations", [("Machine learning\noperations", "mlops")],
+            id="longest-across",
+        ),
+    ],
+)
+def test_a_hit_may_cross_a_line_break(
+    matcher: Matcher, text: str, expected: list[tuple[str, str]]
+) -> None:
+    """A CV or an ad wrapped at its margin still names its skills, hyphenated or not."""
+    assert found(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("machine\n\nlearning", [("learning", "learning")], id="blank-line"),
+        pytest.param("machine\n \t\nlearning", [("learning", "learning")], id="blank-spaces"),
+        pytest.param("- Machine\n- learning", [("learning", "learning")], id="dash-items"),
+        pytest.param("  - Machine\n  - learning", [("learning", "learning")], id="indented-dashes"),
+        pytest.param("\u2022 Machine\n\u2022 learning", [("learning", "learning")], id="bullets"),
+        pytest.param("* Machine\n* learning", [("learning", "learning")], id="stars"),
+        pytest.param("1. Machine\n2. learning", [("learning", "learning")], id="numbered"),
+        pytest.param("Machine,\nlearning", [("learning", "learning")], id="comma"),
+        pytest.param("tech-\n\nnology", [], id="no-cut-over-a-blank-line"),
+    ],
+)
+def test_a_paragraph_or_a_list_item_ends_a_hit(
+    matcher: Matcher, text: str, expected: list[tuple[str, str]]
+) -> None:
+    """Two paragraphs or two list items never merge into one skill."""
+    assert found(matcher, text) == expected
+
+
+def test_a_hit_across_lines_is_placed_where_it_starts(matcher: Matcher) -> None:
+    hits = matcher.find("Summary\n\n  Python and machine\n  learning; SQL\nJava")
+    assert [(h.line, h.last_line, h.column, h.text) for h in hits] == [
+        (3, 3, 3, "Python"),
+        (3, 4, 14, "machine\n  learning"),
+        (4, 4, 13, "SQL"),
+        (5, 5, 1, "Java"),
+    ]
+
+
+def test_a_short_label_needs_another_skill_on_its_own_line(matcher: Matcher) -> None:
+    # The list rule is about a line: a skill on the next line does not make "AI" a list.
+    assert found(matcher, "AI\nPython") == [("Python", "python")]
+    assert [s for _, s in found(matcher, "AI, Python\nJava")] == ["ai", "python", "java"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("We fine-tuned Llama", [("fine-tuned", "fine-tuning")], id="past"),
+        pytest.param("Fine-tune models", [("Fine-tune", "fine-tuning")], id="bare"),
+        pytest.param("she fine tunes", [("fine tunes", "fine-tuning")], id="third-person"),
+        pytest.param("prompt-engineered", [("prompt-engineered", "prompt-engineering")], id="ed"),
+        pytest.param("wrote unit tests", [("unit tests", "software-testing")], id="plural"),
+        pytest.param("software tested", [("software tested", "software-testing")], id="tested"),
+        pytest.param("the data model", [("data model", "data-modeling")], id="data-model"),
+        pytest.param("data modeled", [("data modeled", "data-modeling")], id="modeled"),
+    ],
+)
+def test_an_ing_label_matches_its_other_verb_forms(
+    matcher: Matcher, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Prompt Engineer, 2024", id="a-person-not-the-skill"),
+        pytest.param("the digital market", id="a-market-not-marketing"),
+        pytest.param("machine learned", id="learning-is-a-field"),
+        pytest.param("debugged the code", id="one-word-labels-keep-their-form"),
+    ],
+)
+def test_verb_forms_that_name_something_else_do_not_count(matcher: Matcher, text: str) -> None:
+    assert found(matcher, text) == []
+
+
+def test_a_label_beats_another_skills_verb_form() -> None:
+    builder = MatcherBuilder()
+    testing = builder.target(Target("curated", "software-testing", "Unit testing"))
+    tests = builder.target(Target("esco", "http://data.europa.eu/esco/skill/t", "unit test"))
+    builder.add("unit testing", testing, rank=0)
+    builder.add_verb_forms("unit testing", testing, rank=3)
+    builder.add("unit test", tests, rank=2)
+    hits = builder.build().find("unit tests and unit tested")
+    assert [hit.target.kind for hit in hits] == ["esco", "curated"]

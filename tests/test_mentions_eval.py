@@ -2,9 +2,11 @@
 
 Each text's header names its source and the curated skills a reader finds in it
 (``# expect:``); the matcher's curated skills are compared with them, micro-averaged over
-the set. Figures measured 2026-12-01 on the bundled data, curated labels: precision 0.952,
-recall 0.836 (23 texts, 214 expected skills). The floors leave room for a few more or fewer
-hits when the data grows, not for a matcher that finds nothing or everything.
+the set. Figures measured 2026-12-01 on the bundled data, curated labels: precision 0.954,
+recall 0.829 (27 texts, 252 expected skills; 0.948 and 0.855 on the first 23, which gave 0.952
+and 0.836 before hits could cross a line break and "-ing" labels matched their verb forms).
+The floors leave room for a few more or fewer hits when the data grows, not for a matcher
+that finds nothing or everything.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from genai_kg.paths import bundled
 
 EVAL = Path(__file__).parent / "data" / "skills-eval"
 PRECISION_FLOOR = 0.9  # the issue's target
-RECALL_FLOOR = 0.8  # measured 0.836
+RECALL_FLOOR = 0.8  # measured 0.829
 
 
 def read_case(path: Path) -> tuple[str, set[str], str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from genai_kg.errors import GenaiKgError
 from genai_kg.mentions.matcher import Hit, Matcher
+from genai_kg.mentions.tokens import HYPHENS
 from genai_kg.render import format_table, plural
 
 
@@ -95,7 +96,10 @@ def _with_broader(skills: list[str], broader: dict[str, str]) -> set[str]:
 
 
 def skills_table(answer: dict[str, Any]) -> str:
-    """Return the ``skills --format table`` text: one row per hit, then the curated skills."""
+    """Return the ``skills --format table`` text: one row per hit, then the curated skills.
+
+    A hit across a line break shows its lines ("3-4") and its text on one line.
+    """
     rows = []
     for hit in answer["hits"]:
         skill = hit["skill"]
@@ -106,7 +110,7 @@ def skills_table(answer: dict[str, Any]) -> str:
         counts = ", ".join(hit["counts_as"]) or "-"
         if hit["via"] and hit["via"] != "match":
             counts += f" (via {hit['via']})"
-        rows.append([hit["line"], hit["text"], named, counts])
+        rows.append([_lines(hit), _one_line(hit["text"]), named, counts])
     sources = " and ".join("ESCO" if s == "esco" else s for s in answer["sources"])
     lines = [f"{answer['file']}: {plural(len(answer['hits']), 'hit')} ({sources} labels)"]
     if rows:
@@ -117,3 +121,21 @@ def skills_table(answer: dict[str, Any]) -> str:
     if extra:
         lines.append(f"counting broader ones too: {', '.join(extra)}")
     return "\n".join(lines)
+
+
+def _lines(hit: dict[str, Any]) -> int | str:
+    """The line of a hit, or its first and last lines ("3-4") if it crosses a line break."""
+    last = hit["line"] + len(hit["text"].splitlines()) - 1
+    return hit["line"] if last == hit["line"] else f"{hit['line']}-{last}"
+
+
+def _one_line(text: str) -> str:
+    """A hit's text with its line break as a space (none after a hyphen that cut a word).
+
+    >>> _one_line("machine\\n  learning"), _one_line("visu-\\nalization")
+    ('machine learning', 'visu-alization')
+    """
+    first, *rest = text.splitlines()
+    for line in rest:
+        first += line.lstrip() if first.endswith(tuple(HYPHENS)) else " " + line.lstrip()
+    return first

@@ -1,8 +1,9 @@
 """The matcher of a store: curated skills and, once imported, ESCO skills, cached on disk.
 
 Labels are read from the store: each curated skill's name and aliases (the curated graph's
-``skos:prefLabel`` and ``skos:altLabel``) and every ESCO skill's preferred and alternative
-labels (about 100,000 in ESCO v1.1.1). An ESCO skill counts as the curated skills whose
+``skos:prefLabel`` and ``skos:altLabel``, with the other verb forms of an "-ing" label, ranked
+after every label) and every ESCO skill's preferred and alternative labels (about 100,000 in
+ESCO v1.1.1). An ESCO skill counts as the curated skills whose
 ``match`` names it (``skos:exactMatch`` or ``skos:closeMatch``; a broad match names a
 broader concept, which does not make its holder hold the curated skill) or, failing that,
 as those matching the nearest ESCO skill or skill group above it (``skos:broader``: whoever
@@ -35,7 +36,7 @@ from genai_kg.store.replace import LIVE
 
 CACHE = "mentions.pickle"
 #: Bump when the pickled matcher changes shape: an older cache is then rebuilt.
-FORMAT = 2
+FORMAT = 3
 _SKOS = PREFIX_IRIS["skos"]
 _ESCO_SKILL = PREFIX_IRIS["esco"] + "Skill"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -43,8 +44,8 @@ _SKILL_BASE = ID_BASE + "skill/"
 #: How far up ESCO's hierarchy a skill may count as a matched one.
 _MAX_BROADER = 6
 # Ranks of labels: of two skills with one label, the curated one names the hit, then an
-# ESCO preferred label, then an alternative one.
-_CURATED, _PREFERRED, _ALTERNATIVE = 0, 1, 2
+# ESCO preferred label, then an alternative one, then a curated label's other verb form.
+_CURATED, _PREFERRED, _ALTERNATIVE, _VERB_FORM = 0, 1, 2, 3
 
 
 def open_matcher(data: Path, store: Path | None = None) -> Matcher:
@@ -134,9 +135,11 @@ def matcher_from_store(store: Any) -> Matcher:
         skill = subject.removeprefix(_SKILL_BASE)
         numbers[subject] = builder.target(Target("curated", skill, names[subject], (skill,)))
         builder.add(names[subject], numbers[subject], _CURATED)
+        builder.add_verb_forms(names[subject], numbers[subject], _VERB_FORM)
     for subject, alias in curated.values(_SKOS + "altLabel"):
         if subject in numbers:
             builder.add(alias, numbers[subject], _CURATED)
+            builder.add_verb_forms(alias, numbers[subject], _VERB_FORM)
     sources = ["curated"]
     if "esco" in imported_sources(store):
         sources.append("esco")

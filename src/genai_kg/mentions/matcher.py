@@ -1,21 +1,32 @@
 """One Aho-Corasick automaton over every label, and the hits it finds in a text.
 
 The automaton (pyahocorasick, keys as sequences of word numbers) finds every label in a
-line in one pass, however many labels there are. Of overlapping hits the longest wins
-(then the leftmost). A label of at most three characters (R, Go, SQL, ETL) counts only
-written in its own case or in capitals; one of one or two characters (R, C#, AI, ML)
-also only standing apart from its neighbours (not "R&D", "R-squared", "AI's") and on a
-line that names another skill, as a list of skills does ("Python, R, SQL").
+passage (lines up to a blank line, ``tokens.passages``) in one pass, however many labels
+there are; a hit may cross a line break and is placed where it starts. Of overlapping hits
+the longest wins (then the leftmost). A label of at most three characters (R, Go, SQL, ETL)
+counts only written in its own case or in capitals; one of one or two characters (R, C#,
+AI, ML) also only standing apart from its neighbours (not "R&D", "R-squared", "AI's") and on
+a line that names another skill, as a list of skills does ("Python, R, SQL").
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from genai_kg.mentions.tokens import SHORT, Word, label_words, numbers, words
+from genai_kg.mentions.tokens import (
+    SHORT,
+    Word,
+    label_words,
+    numbers,
+    passage_words,
+    passages,
+    verb_forms,
+)
 
 #: Characters that glue a one- or two-letter label to its neighbour ("R&D", "AI's").
 _GLUE = frozenset("&'\u2019-\u2010\u2011+@._")
@@ -40,18 +51,24 @@ class Target:
 
 @dataclass(frozen=True)
 class Hit:
-    """A label found in a text: line and column (from 1), the text as written, its target."""
+    """A label found in a text: line and column (from 1) where it starts, the text as written
+    (with the line break of a hit that crosses one), its target."""
 
     line: int
     column: int
     text: str
     target: Target
 
+    @property
+    def last_line(self) -> int:
+        """The line where the hit ends (``line`` but for a hit across a line break)."""
+        return self.line + len(self.text.splitlines()) - 1
+
 
 class _Candidate(NamedTuple):
     first: int  # word range, inclusive
     last: int
-    start: int  # columns in the line, end exclusive
+    start: int  # offsets in the text, end exclusive
     end: int
     target: int
 
@@ -96,6 +113,24 @@ class MatcherBuilder:
                 forms |= {label + "s", label.upper() + "s"}  # APIs, LLMs
             exact = frozenset(forms)
         self._keys.setdefault(key, set()).add((rank, target, exact))
+
+    def add_verb_forms(self, label: str, target: int, rank: int) -> None:
+        """Add the other verb forms of a label of two or more words ending in an "-ing" word
+        ("fine-tuned", "fine-tune" and "fine-tunes" for "fine-tuning"), with ``rank`` (worse
+        than any label's, so that a label written so elsewhere names its own skill).
+
+        >>> builder = MatcherBuilder()
+        >>> tuning = builder.target(Target("curated", "fine-tuning", "Fine-tuning"))
+        >>> builder.add_verb_forms("fine-tuning", tuning, rank=3)
+        >>> [hit.text for hit in builder.build().find("We fine-tune and fine-tuned models.")]
+        ['fine-tune', 'fine-tuned']
+        """
+        folded = label_words(label)
+        if len(folded) < 2:
+            return
+        key = tuple(self._word(word) for word in folded[:-1])
+        for form in verb_forms(folded[-1]):
+            self._keys.setdefault((*key, self._word(form)), set()).add((rank, target, None))
 
     def _word(self, word: str) -> int:
         """The number of a label's word; its singular and plural share it."""
@@ -171,25 +206,28 @@ class Matcher:
         return len(self.lengths)
 
     def find(self, text: str) -> list[Hit]:
-        """Return the hits in ``text``, line by line, left to right."""
+        """Return the hits in ``text``, left to right (across a line break, not a blank line)."""
         hits: list[Hit] = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            line_words = words(line)
-            chosen = _longest_first(self._candidates(line, line_words))
-            hits.extend(
-                Hit(number, c.start + 1, line[c.start : c.end], self.targets[c.target])
-                for c in _in_context(line, chosen)
-            )
+        for run in passages(text):
+            run_words = passage_words(run, self.vocabulary.__contains__)
+            chosen = _longest_first(self._candidates(text, run_words))
+            starts = [line.offset for line in run]
+            for c in _in_context(text, starts, chosen):
+                line = run[bisect_right(starts, c.start) - 1]
+                written = text[c.start : c.end]
+                hits.append(
+                    Hit(line.number, c.start - line.offset + 1, written, self.targets[c.target])
+                )
         return hits
 
-    def _candidates(self, line: str, line_words: list[Word]) -> Iterable[_Candidate]:
-        ids = tuple(self.vocabulary.get(word.folded, 0) for word in line_words)
+    def _candidates(self, text: str, run_words: list[Word]) -> Iterable[_Candidate]:
+        ids = tuple(self.vocabulary.get(word.folded, 0) for word in run_words)
         if not ids:
             return
         for last, key in self.automaton.iter(ids):
             first = last - self.lengths[key] + 1
-            start, end = line_words[first].start, line_words[last].end
-            written = line[start:end]
+            start, end = run_words[first].start, run_words[last].end
+            written = text[start:end]
             for entry in range(self.offsets[key], self.offsets[key + 1]):
                 forms = self.exact.get(entry)
                 if forms is None or written in forms:
@@ -231,17 +269,17 @@ def _longest_first(candidates: Iterable[_Candidate]) -> list[_Candidate]:
     return sorted(taken, key=lambda c: c.start)
 
 
-def _in_context(line: str, chosen: list[_Candidate]) -> list[_Candidate]:
-    """Drop a one- or two-letter hit glued to its neighbours or alone on its line."""
-    kept = [c for c in chosen if c.end - c.start > _TINY or _stands_apart(line, c.start, c.end)]
-    if len(kept) >= 2:
-        return kept
-    return [c for c in kept if c.end - c.start > _TINY]
+def _in_context(text: str, starts: list[int], chosen: list[_Candidate]) -> list[_Candidate]:
+    """Drop a one- or two-letter hit glued to its neighbours or alone on its line (``starts``:
+    where the passage's lines start in ``text``)."""
+    kept = [c for c in chosen if c.end - c.start > _TINY or _stands_apart(text, c.start, c.end)]
+    lines = Counter(bisect_right(starts, c.start) for c in kept)
+    return [c for c in kept if c.end - c.start > _TINY or lines[bisect_right(starts, c.start)] >= 2]
 
 
-def _stands_apart(line: str, start: int, end: int) -> bool:
-    before = line[start - 1] if start > 0 else " "
-    after = line[end] if end < len(line) else " "
-    beyond = line[end + 1] if end + 1 < len(line) else " "
+def _stands_apart(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    beyond = text[end + 1] if end + 1 < len(text) else " "
     full_stop = after == "." and not beyond.isalnum()
     return before not in _GLUE and (after not in _GLUE or full_stop)
