@@ -141,6 +141,15 @@ def test_cv_text_gives_the_plan_of_from_text(tiny: TestClient, store: Path, tmp_
     assert ids(shared) == ids(expected) and shared["totals"] == expected["totals"]
 
 
+def test_a_hit_across_a_line_break_is_listed_once_on_one_line(tiny: TestClient) -> None:
+    text = "I put a model\ndeployment in production, and one more model deployment.\n"
+    page = post(tiny, "/plan", {**START, "text": text})
+    assert page.status_code == 200
+    seen = text_of(page.text)
+    assert "“model deployment” (lines 1, 2) → Model deployment" in seen
+    assert seen.count("→ Model deployment") == 1
+
+
 def test_cv_text_fills_the_skills_field_and_keeps_what_was_typed(tiny: TestClient) -> None:
     page = post(tiny, "/gap", {**START, "have": "statistics", "text": CV})
     assert page.status_code == 200

@@ -173,11 +173,12 @@ def shown_hits(found: dict[str, Any], skill_names: dict[str, str]) -> list[dict[
     rows: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
     for hit in found["hits"]:
         counts = tuple(hit["counts_as"])
-        key = (hit["text"].casefold(), counts)
+        words = " ".join(hit["text"].split())  # a hit across a line break reads as one line
+        key = (words.casefold(), counts)
         if key not in rows:
             skill = hit["skill"]
             rows[key] = {
-                "text": hit["text"],
+                "text": words,
                 "lines": [],
                 "skills": [(s, skill_names.get(s, s)) for s in counts],
                 "esco": skill.get("label") if skill["kind"] == "esco" else None,
