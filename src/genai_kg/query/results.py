@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping
+from json.encoder import encode_basestring as _quote  # the escaping of ensure_ascii=False
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -87,6 +88,37 @@ def _xml(result: QueryResult) -> str:
     return "\n".join(lines)
 
 
+def _compact_json(result: QueryResult) -> str:
+    """SELECT results JSON on one line: what ``json.dumps(..., separators=(",", ":"),
+    ensure_ascii=False)`` writes of ``term_json``'s objects, written as text directly (a
+    server's point query spent more in building and encoding the objects than in the query)."""
+    names = [_quote(name) + ":" for name in result.variables]
+    rows = [
+        "{" + ",".join(name + _term_text(term) for name, term in zip(names, row, strict=True)
+                       if term is not None) + "}"
+        for row in result.rows
+    ]  # fmt: skip
+    head = ",".join(_quote(name) for name in result.variables)
+    return '{"head":{"vars":[' + head + ']},"results":{"bindings":[' + ",".join(rows) + "]}}"
+
+
+def _term_text(term: Any) -> str:
+    kind = type(term).__name__
+    if kind == "Literal":
+        value = '{"type":"literal","value":' + _quote(term.value)
+        if term.language:
+            return value + ',"xml:lang":' + _quote(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype != _XSD_STRING:
+            return value + ',"datatype":' + _quote(datatype) + "}"
+        return value + "}"
+    if kind == "NamedNode":
+        return '{"type":"uri","value":' + _quote(term.value) + "}"
+    if kind == "BlankNode":
+        return '{"type":"bnode","value":' + _quote(term.value) + "}"
+    return '{"type":"triple","value":' + _quote(str(term)) + "}"
+
+
 def _plain(term: Any, namespaces: Mapping[str, str]) -> Any:
     if term is None:
         return None
@@ -125,6 +157,8 @@ def format_result(
     if result.kind == "graph":
         return "".join(f"{triple} .\n" for triple in result.triples).rstrip("\n")
     if fmt == "json":
+        if compact:
+            return _compact_json(result)
         bindings = [
             {
                 name: term_json(term)
@@ -134,8 +168,6 @@ def format_result(
             for row in result.rows
         ]
         payload = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-        if compact:
-            return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return json.dumps(payload, indent=2, ensure_ascii=False)
     if fmt == "csv":
         stream = io.StringIO()

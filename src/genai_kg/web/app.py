@@ -2,8 +2,9 @@
 
 ``make_app(settings, pool)`` returns the app; more routes (the web explorer) go in through
 ``routes``. Queries go to the worker pool (``web.pool``), awaited on the event loop, which keeps
-serving other clients while one waits. Errors tell the client what was wrong with its request
-and nothing about the server.
+serving other clients while one waits; ``/sparql`` itself is a plain ASGI app
+(``web.endpoint``). Errors tell the client what was wrong with its request and nothing about
+the server.
 """
 
 from __future__ import annotations
@@ -16,17 +17,15 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from genai_kg.web.pool import Answer, WorkerPool
-from genai_kg.web.protocol import ProtocolError, not_acceptable, read_operation
+from genai_kg.web.endpoint import ALLOW, MAX_QUERY_BYTES, PATH, App, SparqlEndpoint, in_front
+from genai_kg.web.pool import WorkerPool
 
-MAX_QUERY_BYTES = 1 << 20
-ALLOW = "GET, HEAD, POST"
+__all__ = ["MAX_QUERY_BYTES", "ServerSettings", "make_app", "read_body"]
 
 
 @dataclass(frozen=True)
@@ -55,36 +54,13 @@ class ServerSettings:
     graph: str | None = None
 
 
-def make_app(
-    settings: ServerSettings, pool: WorkerPool, routes: Sequence[BaseRoute] = ()
-) -> Starlette:
-    """Return the ASGI app: ``/sparql`` (GET, POST) answered by ``pool``, then ``routes``."""
+def make_app(settings: ServerSettings, pool: WorkerPool, routes: Sequence[BaseRoute] = ()) -> App:
+    """Return the ASGI app: ``/sparql`` (GET, POST) answered by ``pool``, then ``routes``.
 
-    async def sparql(request: Request) -> Response:
-        body = b""
-        if request.method == "POST":
-            body_or_error = await read_body(request, settings.request_timeout)
-            if isinstance(body_or_error, Response):
-                return body_or_error
-            body = body_or_error
-        try:
-            operation = read_operation(
-                request.method,
-                request.scope.get("query_string", b""),
-                request.headers.get("content-type"),
-                body,
-                request.headers.get("accept"),
-            )
-        except ProtocolError as exc:
-            return _error(exc.status, exc.message)
-        if operation.query is None:
-            if operation.graph_format is None:
-                return _error(406, not_acceptable("graph"))
-            endpoint = str(request.url.replace(query=""))
-            answer = await pool.describe_async(endpoint, operation.graph_format)
-        else:
-            answer = await pool.run_async(operation)
-        return _response(answer)
+    ``/sparql`` itself is answered in front of Starlette (``web.endpoint``); its route here
+    only sends ``/sparql/`` there.
+    """
+    endpoint = SparqlEndpoint(pool, settings.request_timeout)
 
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -97,22 +73,22 @@ def make_app(
                           allow)  # fmt: skip
         return _error(status, "the request was refused")
 
-    middleware = []
-    if settings.cors_origin:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=[settings.cors_origin],
-                allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Accept"],
-                expose_headers=["X-Result-Truncated"],
-            )
-        )
-    return Starlette(
-        routes=[Route("/sparql", sparql, methods=["GET", "POST"]), *routes],
-        middleware=middleware,
-        exception_handlers={HTTPException: refused},
+    app: App = in_front(
+        endpoint,
+        Starlette(
+            routes=[Route(PATH, endpoint, methods=["GET", "POST"]), *routes],
+            exception_handlers={HTTPException: refused},
+        ),
     )
+    if settings.cors_origin:  # around both, so that errors carry the header too
+        app = CORSMiddleware(
+            app,
+            allow_origins=[settings.cors_origin],
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Accept"],
+            expose_headers=["X-Result-Truncated"],
+        )
+    return app
 
 
 async def read_body(request: Request, timeout: float) -> bytes | Response:
@@ -144,11 +120,6 @@ async def read_body(request: Request, timeout: float) -> bytes | Response:
 
 class _TooLarge(Exception):
     pass
-
-
-def _response(answer: Answer) -> Response:
-    headers = {"X-Result-Truncated": "true"} if answer.truncated else {}
-    return Response(answer.body, answer.status, headers, media_type=answer.media_type)
 
 
 def _error(

@@ -236,14 +236,20 @@ class WorkerPool:
             def give(worker: _Worker) -> bool:  # called with the lock held, from any thread
                 if given.done():
                     return False
-                loop.call_soon_threadsafe(self._hand, given, worker)
+                if _running_loop() is loop:  # a worker the loop gives back: no wake-up call
+                    loop.call_soon(self._hand, given, worker)
+                else:
+                    loop.call_soon_threadsafe(self._hand, given, worker)
                 return True
 
             self.waiting.append(give)
+        late = loop.call_later(timeout, _expire, given)
         try:
-            return await asyncio.wait_for(given, timeout)
+            return await given
         except TimeoutError:
             return None
+        finally:
+            late.cancel()
 
     def _hand(self, given: asyncio.Future[_Worker], worker: _Worker) -> None:
         if given.done():  # the request timed out or went away meanwhile: the next one
@@ -266,6 +272,18 @@ class WorkerPool:
             idle, self.idle = self.idle, []
         for worker in idle:
             worker.close()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _expire(future: asyncio.Future[Any]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
 
 
 _BUSY = Answer.error(503, "the server is busy; try again shortly")
