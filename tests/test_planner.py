@@ -495,6 +495,38 @@ def test_time_limit_returns_bound():
     assert exact.plan.hours <= greedy_plan(catalog, start, goal, by="hours").hours
 
 
+@pytest.mark.parametrize("by", ["courses", "hours", "cost"])
+def test_the_lp_bound_shortcut_gives_the_plans_of_every_stage_solved(by, monkeypatch):
+    """Where whole-number measures let the LP bound prove the incumbent, the MIP of that
+    stage is skipped; the plans must be the ones solving each stage gives."""
+    from genai_kg.plan import ilp
+
+    catalog = big_catalog(11, n=1500, skills=900)
+    start = set(sorted(set().union(*(c.teaches for c in catalog)))[:30])
+    reachable = sorted(closure(catalog, start) - start)
+    goals = [set(reachable[k : k + size]) for k in (0, 100) for size in (10, 25)]
+    skipped = []
+    meets = ilp.IntegerProgram._meets_bound
+
+    def counted(self, *args):
+        skipped.append(meets(self, *args))
+        return skipped[-1]
+
+    monkeypatch.setattr(ilp.IntegerProgram, "_meets_bound", counted)
+    shortcut = [plan_path(catalog, start, goal, by=by, time_limit=None) for goal in goals]
+    monkeypatch.setattr(ilp.IntegerProgram, "_meets_bound", lambda self, *args: False)
+    every_stage = [plan_path(catalog, start, goal, by=by, time_limit=None) for goal in goals]
+    for fast, full in zip(shortcut, every_stage, strict=True):
+        assert fast.optimal and full.optimal
+        assert (fast.plan.count, fast.plan.hours, fast.plan.cost) == (
+            full.plan.count,
+            full.plan.hours,
+            full.plan.cost,
+        )
+        assert fast.bound == full.bound
+    assert any(skipped)  # the shortcut was taken at least once
+
+
 def test_plan_totals_and_unknowns():
     plan = plan_path(
         [course("a", "x", hours=None, cost=None), course("b", "y", hours=2)], set(), {"x", "y"}
