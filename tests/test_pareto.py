@@ -39,7 +39,8 @@ def walked_one_plan_at_a_time(
     fastest = pareto._solve(
         courses, start, goal, "hours", 0, None, "ilp", Limits(), None, then=pareto.HOURS_FIRST
     )
-    return pareto._walk_by_search(courses, start, goal, Limits(), "ilp", float("inf"), fastest, 0)
+    question = pareto._Question(courses, start, goal, Limits(), "ilp", float("inf"), 0)
+    return pareto._walk_by_search(question, fastest)
 
 
 @pytest.mark.parametrize("seed", [2, 3])

@@ -75,9 +75,8 @@ def pareto_plans(
     deadline = _INF if time_limit is None else time.monotonic() + time_limit
     limits = Limits(max_hours, max_cost, hours_per_week)
     unknown = len(courses) - len(known)
-    fastest = _solve(
-        known, start, goal, Measure.HOURS, 0, None, method, limits, deadline, then=HOURS_FIRST
-    )
+    question = _Question(known, start, goal, limits, method, deadline, unknown)
+    fastest = question.solve(Measure.HOURS, limits, HOURS_FIRST)
     fastest = replace(fastest, left_out=unknown + fastest.left_out)
     if not fastest.optimal:
         return Frontier((fastest,), False)
@@ -94,69 +93,57 @@ def pareto_plans(
         then=HOURS_FIRST,
     )
     if method == "search" or (method == "auto" and len(p.options) <= SEARCH_LIMIT):
-        return _walk_by_search(known, start, goal, limits, method, deadline, fastest, unknown)
-    return _walk_on_core(p, known, start, goal, limits, method, deadline, fastest, unknown)
+        return _walk_by_search(question, fastest)
+    return _walk_on_core(p, question, fastest)
 
 
-def _walk_by_search(
-    known: list[CourseOption],
-    start: list[str],
-    goal: list[str],
-    limits: Limits,
-    method: str,
-    deadline: float,
-    fastest: PlanResult,
-    unknown: int,
-) -> Frontier:
+@dataclass(frozen=True)
+class _Question:
+    """What every point of one walk is asked under; ``unknown`` counts the courses left out
+    for an unknown hours or cost."""
+
+    known: list[CourseOption]
+    start: list[str]
+    goal: list[str]
+    limits: Limits
+    method: str
+    deadline: float
+    unknown: int
+
+    def solve(self, by: Measure, limits: Limits, then: tuple[Measure, Measure]) -> PlanResult:
+        return _solve(
+            self.known, self.start, self.goal, by, 0, None, self.method, limits, self.deadline,
+            then=then,
+        )  # fmt: skip
+
+
+def _walk_by_search(q: _Question, fastest: PlanResult) -> Frontier:
     """One planning question per point, each under a cost limit a cent below the last."""
     frontier = [fastest]
     while True:
-        if time.monotonic() > deadline:
+        if time.monotonic() > q.deadline:
             return Frontier(tuple(frontier), False)
-        cheaper = replace(limits, max_cost=frontier[-1].plan.cost - CENT / 2)
+        cheaper = replace(q.limits, max_cost=frontier[-1].plan.cost - CENT / 2)
         try:
-            result = _solve(
-                known,
-                start,
-                goal,
-                Measure.HOURS,
-                0,
-                None,
-                method,
-                cheaper,
-                deadline,
-                then=HOURS_FIRST,
-            )
+            result = q.solve(Measure.HOURS, cheaper, HOURS_FIRST)
         except NoPlanError:
             # No cheaper plan, unless the time ran out before that was proved.
-            return Frontier(tuple(frontier), time.monotonic() <= deadline)
-        frontier.append(replace(result, left_out=unknown + result.left_out))
+            return Frontier(tuple(frontier), time.monotonic() <= q.deadline)
+        frontier.append(replace(result, left_out=q.unknown + result.left_out))
         if not result.optimal:
             return Frontier(tuple(frontier), False)
         if result.plan.cost <= 0 or not result.plan.steps:
             return Frontier(tuple(frontier), True)
 
 
-def _walk_on_core(
-    p: Problem,
-    known: list[CourseOption],
-    start: list[str],
-    goal: list[str],
-    limits: Limits,
-    method: str,
-    deadline: float,
-    fastest: PlanResult,
-    unknown: int,
-) -> Frontier:
+def _walk_on_core(p: Problem, q: _Question, fastest: PlanResult) -> Frontier:
     """The points after the fastest plan, each a MIP on the courses a frontier plan can hold."""
     from genai_kg.plan.ilp import IntegerProgram  # HiGHS and numpy: imported only when needed
 
-    cheapest = _solve(
-        known, start, goal, Measure.COST, 0, None, method, limits, deadline, then=COST_FIRST
-    )
+    cheapest = q.solve(Measure.COST, q.limits, COST_FIRST)
     if not cheapest.optimal:  # its hours bound the core only once it is proven cheapest
         return Frontier((fastest,), False)
-    program = IntegerProgram(p, deadline)
+    program = IntegerProgram(p, q.deadline)
     by_hours, by_cost = program.relaxation(0), program.relaxation(1)
     if by_hours is None or by_cost is None:
         return Frontier((fastest,), False)
@@ -169,7 +156,7 @@ def _walk_on_core(
     costs = [p.weights[c][1] for c in core]
     frontier = [fastest]
     while frontier[-1].plan.cost > cheapest.plan.cost + CENT / 2:
-        if time.monotonic() > deadline:
+        if time.monotonic() > q.deadline:
             return Frontier(tuple(frontier), False)
         limit = frontier[-1].plan.cost - CENT / 2
         high = limit + 1e-9 * max(1.0, limit)
@@ -187,7 +174,7 @@ def _walk_on_core(
             proved,
             hours if proved else min(max(bound, 0.0), hours),
             p.gap | p.untaught,
-            unknown + p.left_out,
+            q.unknown + p.left_out,
             (),
             p.untaught,
         )
