@@ -16,7 +16,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter
 
 from genai_kg.errors import NoPlanError
@@ -35,6 +35,12 @@ class Usable:
     big_cost: float
     #: courses in the catalog, usable or not
     total: int
+    #: what the courses without prerequisites teach, and the indices of the others: the first
+    #: level of every forward closure, made once
+    open_teaches: frozenset[str] = frozenset()
+    opened: tuple[int, ...] = ()
+    gated: list[int] = field(default_factory=list)
+    gated_set: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -111,6 +117,7 @@ def _usable(
     if cost_known:
         kept = [c for c in kept if c.cost is not None]
     kept = sorted(kept, key=attrgetter("id"))
+    gated = [i for i, c in enumerate(kept) if c.requires]
     teachers: dict[str, list[int]] = {}
     for i, c in enumerate(kept):
         for s in c.teaches:
@@ -121,6 +128,10 @@ def _usable(
         big_hours=1.0 + math.fsum(c.hours for c in all_priced if c.hours is not None),
         big_cost=1.0 + math.fsum(c.cost for c in all_priced if c.cost is not None),
         total=len(courses),
+        open_teaches=frozenset().union(*(c.teaches for c in kept if not c.requires)),
+        opened=tuple(i for i, c in enumerate(kept) if not c.requires),
+        gated=gated,
+        gated_set=frozenset(gated),
     )
 
 
@@ -167,9 +178,10 @@ def prepare_problem(
 
     # Forward closure: which usable courses can be taken at all, and what they can teach;
     # one pass per level of prerequisites.
-    held = set(start_set)
-    reachable: list[int] = []
-    waiting = list(range(len(usable)))
+    held = set(kind.open_teaches)
+    held |= start_set
+    reachable = list(kind.opened)
+    waiting = kind.gated
     while waiting:
         takeable = [usable[i].requires <= held for i in waiting]
         ready = list(compress(waiting, takeable))
@@ -184,17 +196,22 @@ def prepare_problem(
         raise NoPlanError(f"no usable course teaches: {', '.join(unreachable)}", unreachable)
     gap -= untaught
 
-    # Backward closure: the skills that matter and the reachable courses that teach them.
+    # Backward closure: the skills that matter and the reachable courses that teach them, a
+    # level of prerequisites at a time in set operations (a loop over every teacher of every
+    # needed skill took 300 ms at 100,000 courses).
     can_take = set(reachable)
-    need, todo, relevant = set(gap), list(gap), set()
-    while todo:
-        for i in kind.teachers.get(todo.pop(), ()):
-            if i in can_take and i not in relevant:
-                relevant.add(i)
-                for r in usable[i].requires:
-                    if r not in start_set and r not in need:
-                        need.add(r)
-                        todo.append(r)
+    need, new_skills = set(gap), set(gap)
+    relevant: set[int] = set()
+    teachers = kind.teachers
+    while new_skills:
+        found = set(chain.from_iterable(teachers.get(s, ()) for s in new_skills))
+        found &= can_take
+        found -= relevant
+        relevant |= found
+        new_skills = set().union(*(usable[i].requires for i in found & kind.gated_set))
+        new_skills -= start_set
+        new_skills -= need
+        need |= new_skills
 
     big_hours, big_cost = kind.big_hours, kind.big_cost
     options = [usable[i] for i in sorted(relevant)]
