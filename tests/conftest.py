@@ -18,6 +18,20 @@ REPO = TESTS.parent
 #: The official releases (../shared/datasets/README.md); GENAI_KG_DATASETS names another
 #: folder of them, e.g. from a worktree that has no ../shared beside it.
 SHARED_DATASETS = Path(os.environ.get("GENAI_KG_DATASETS") or REPO.parent / "shared" / "datasets")
+#: A learner profile with one problem per line, and the (line, field) each message must name:
+#: `--profile` and the web form's upload report them alike.
+BAD_PROFILE = (
+    "have: [pyton]\nhours_per_week: 0\nmax_level: expert\ncolour: blue\n"
+    "max_cost: {amount: 300, currency: EUR}\nfree: yes\n"
+)
+BAD_PROFILE_PROBLEMS = [
+    (1, "have[0]"),
+    (2, "hours_per_week"),
+    (3, "max_level"),
+    (4, "colour"),
+    (5, "max_cost.currency"),
+    (6, "free"),
+]
 
 
 @pytest.fixture(scope="session")

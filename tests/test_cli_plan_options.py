@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from conftest import BAD_PROFILE, BAD_PROFILE_PROBLEMS
 from genai_kg.cli import app
 from genai_kg.plan.catalog import open_catalog
 from genai_kg.plan.profile import STARTER
@@ -252,21 +253,11 @@ def test_profile_drives_path_gap_and_next(runner: CliRunner, tmp_path: Path) -> 
 
 def test_bad_profile_reports_every_problem_with_its_line(runner: CliRunner, tmp_path: Path) -> None:
     profile = tmp_path / "bad.yaml"
-    profile.write_text(
-        "have: [pyton]\nhours_per_week: 0\nmax_level: expert\ncolour: blue\n"
-        "max_cost: {amount: 300, currency: EUR}\nfree: yes\n"
-    )
+    profile.write_text(BAD_PROFILE)
     result = run(runner, tmp_path, "path", "analyst", "ml-ops", "--profile", str(profile))
     assert result.exit_code == 1
     where = str(profile)
-    for line, field in [
-        (1, "have[0]"),
-        (2, "hours_per_week"),
-        (3, "max_level"),
-        (4, "colour"),
-        (5, "max_cost.currency"),
-        (6, "free"),
-    ]:
+    for line, field in BAD_PROFILE_PROBLEMS:
         assert f"{where}:{line}: {field}: " in result.stderr, (field, result.stderr)
     assert result.stderr.startswith("Error: 6 problems in the profile:")
     assert "Traceback" not in result.output

@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from conftest import TINY
+from conftest import BAD_PROFILE, BAD_PROFILE_PROBLEMS, TINY
 from genai_kg.cli import app as cli_app
 from genai_kg.web.app import MAX_QUERY_BYTES
 from genai_kg.web.explorer import Explorer
@@ -31,10 +31,6 @@ CV = "Ten years of SQL reporting.\nShipped services in containers, with some Pyt
 PROFILE = (
     "have: [Containerisation with Docker]\ndone: [Python Basics]\nhours_per_week: 5\n"
     "max_hours: 30\n"
-)
-BAD_PROFILE = (
-    "have: [pyton]\nhours_per_week: 0\nmax_level: expert\ncolour: blue\n"
-    "max_cost: {amount: 300, currency: EUR}\nfree: yes\n"
 )
 
 
@@ -221,14 +217,7 @@ def test_a_bad_profile_lists_every_problem_with_its_line(tiny: TestClient) -> No
     assert page.status_code == 400
     seen = text_of(page.text)
     assert "Error: 6 problems in the profile:" in seen
-    for line, field in [
-        (1, "have[0]"),
-        (2, "hours_per_week"),
-        (3, "max_level"),
-        (4, "colour"),
-        (5, "max_cost.currency"),
-        (6, "free"),
-    ]:
+    for line, field in BAD_PROFILE_PROBLEMS:
         assert f"bad.yaml:{line}: {field}: " in seen, field
     assert 'value="analyst"' in page.text and 'value="ml-ops"' in page.text  # the form kept
     assert "/tmp" not in seen  # the message names the upload, not a file of the server
