@@ -274,14 +274,15 @@ class IntegerProgram:
         reach = max(low, floor)
         reach += 1e-7 * max(1.0, abs(reach))
         near = [c for c, r in zip(keep, rc, strict=True) if low + r <= reach]
-        if len(near) < len(keep):
-            chosen, proved, _ = self._stages(near, None, extra, None)
-            if not proved or chosen is None:
-                return self._stages(keep, None, extra, relax)
-            if math.fsum(self.p.weights[c][0] for c in chosen) <= reach:
-                return chosen, True, math.fsum(self.p.weights[c][0] for c in chosen)
-            return self._stages(keep, chosen, extra, relax)
-        return self._stages(keep, None, extra, relax)
+        if len(near) == len(keep):
+            return self._stages(keep, None, extra, relax)
+        chosen, proved, _ = self._stages(near, None, extra, None)
+        if not proved or chosen is None:
+            return self._stages(keep, None, extra, relax)
+        value = math.fsum(self.p.weights[c][0] for c in chosen)
+        if value <= reach:
+            return chosen, True, value
+        return self._stages(keep, chosen, extra, relax)
 
     def _stages(
         self,

@@ -22,7 +22,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from genai_kg.errors import NoPlanError
-from genai_kg.plan.planner import SEARCH_LIMIT, Limits, _collector_paused, _solve
+from genai_kg.plan.planner import (
+    SEARCH_LIMIT,
+    Limits,
+    _collector_paused,
+    _solve,
+    proven_bound,
+)
 from genai_kg.plan.prepare import prepare_problem
 from genai_kg.plan.problem import CourseOption, Measure, PlanResult, Problem, make_plan
 
@@ -167,12 +173,11 @@ def _walk_on_core(p: Problem, q: _Question, fastest: PlanResult) -> Frontier:
         chosen, proved, bound = program.best_within(core, keep, cheaper, high, floor)
         if chosen is None:  # stopped (or proved that nothing is cheaper: the walk is done)
             return Frontier(tuple(frontier), proved)
-        hours = p.key(chosen)[0]
         result = PlanResult(
             make_plan(p, chosen),
             Measure.HOURS,
             proved,
-            hours if proved else min(max(bound, 0.0), hours),
+            proven_bound(p, chosen, proved, bound),
             p.gap | p.untaught,
             q.unknown + p.left_out,
             (),

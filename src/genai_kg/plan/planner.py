@@ -227,10 +227,7 @@ def _solve(
                 "the time limit was reached before any plan within the budget was found", ()
             )
         chosen = best
-    value = p.key(chosen)[0]
-    bound = value if optimal else min(max(bound, 0.0), value)
-    if p.by is Measure.COURSES:
-        bound = float(math.ceil(bound - 1e-6))
+    bound = proven_bound(p, chosen, optimal, bound)
     others: list[Plan] = []
     proofs: list[tuple[bool, float]] = []
     if alternatives > 0:
@@ -243,11 +240,7 @@ def _solve(
             if alt is None:
                 break
             others.append(make_plan(p, alt))
-            alt_value = p.key(alt)[0]
-            least = alt_value if proved else min(max(least, 0.0), alt_value)
-            if p.by is Measure.COURSES:
-                least = float(math.ceil(least - 1e-6))
-            proofs.append((proved, least))
+            proofs.append((proved, proven_bound(p, alt, proved, least)))
             last = alt
     return PlanResult(
         make_plan(p, chosen),
@@ -260,6 +253,15 @@ def _solve(
         p.untaught,
         tuple(proofs),
     )
+
+
+def proven_bound(p: Problem, chosen: list[int], proved: bool, lower: float) -> float:
+    """The bound a result reports on its primary: the plan's own value when it is proven
+    optimal, else the solver's lower bound (never below 0 nor above the plan); a count
+    rounds up to a whole course."""
+    value = p.key(chosen)[0]
+    bound = value if proved else min(max(lower, 0.0), value)
+    return float(math.ceil(bound - 1e-6)) if p.by is Measure.COURSES else bound
 
 
 def _over_budget(

@@ -35,12 +35,12 @@ class Usable:
     big_cost: float
     #: courses in the catalog, usable or not
     total: int
-    #: what the courses without prerequisites teach, and the indices of the others: the first
-    #: level of every forward closure, made once
-    open_teaches: frozenset[str] = frozenset()
-    opened: tuple[int, ...] = ()
-    gated: list[int] = field(default_factory=list)
-    gated_set: frozenset[int] = frozenset()
+    #: the first level of every forward closure, made once: the courses without prerequisites
+    #: (``opened``), what they teach, and the others (``gated``, also as a set)
+    opened: tuple[int, ...]
+    open_teaches: frozenset[str]
+    gated: list[int]
+    gated_set: frozenset[int]
 
 
 @dataclass
@@ -117,6 +117,7 @@ def _usable(
     if cost_known:
         kept = [c for c in kept if c.cost is not None]
     kept = sorted(kept, key=attrgetter("id"))
+    opened = tuple(i for i, c in enumerate(kept) if not c.requires)
     gated = [i for i, c in enumerate(kept) if c.requires]
     teachers: dict[str, list[int]] = {}
     for i, c in enumerate(kept):
@@ -128,8 +129,8 @@ def _usable(
         big_hours=1.0 + math.fsum(c.hours for c in all_priced if c.hours is not None),
         big_cost=1.0 + math.fsum(c.cost for c in all_priced if c.cost is not None),
         total=len(courses),
-        open_teaches=frozenset().union(*(c.teaches for c in kept if not c.requires)),
-        opened=tuple(i for i, c in enumerate(kept) if not c.requires),
+        opened=opened,
+        open_teaches=frozenset().union(*(kept[i].teaches for i in opened)),
         gated=gated,
         gated_set=frozenset(gated),
     )
@@ -223,14 +224,13 @@ def prepare_problem(
     second, third = then or tuple(m for m in ORDER if m is not by)
     if {by, second, third} != set(Measure):
         raise ValueError(f"ties must break on the two measures other than {by.value}")
-    first = by
     return Problem(
         by=by,
         start=start_set,
         gap=gap,
         left_out=left_out,
         options=options,
-        weights=list(zip(values[first], values[second], values[third], strict=True)),
+        weights=list(zip(values[by], values[second], values[third], strict=True)),
         budgets=[
             (limit, [_measure(c, m) or 0.0 for c in options])
             for limit, m in ((max_hours, Measure.HOURS), (max_cost, Measure.COST))
