@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_kg.errors import GenaiKgError
-from genai_kg.mentions.matcher import Hit, Matcher
+from genai_kg.mentions.matcher import Hit, Matcher, last_line
 from genai_kg.mentions.tokens import HYPHENS
 from genai_kg.render import format_table, plural
 
@@ -125,7 +125,7 @@ def skills_table(answer: dict[str, Any]) -> str:
 
 def _lines(hit: dict[str, Any]) -> int | str:
     """The line of a hit, or its first and last lines ("3-4") if it crosses a line break."""
-    last = hit["line"] + len(hit["text"].splitlines()) - 1
+    last = last_line(hit["line"], hit["text"])
     return hit["line"] if last == hit["line"] else f"{hit['line']}-{last}"
 
 

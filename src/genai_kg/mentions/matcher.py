@@ -62,7 +62,12 @@ class Hit:
     @property
     def last_line(self) -> int:
         """The line where the hit ends (``line`` but for a hit across a line break)."""
-        return self.line + len(self.text.splitlines()) - 1
+        return last_line(self.line, self.text)
+
+
+def last_line(line: int, text: str) -> int:
+    """The line where a hit that starts on ``line`` and reads ``text`` ends."""
+    return line + len(text.splitlines()) - 1
 
 
 class _Candidate(NamedTuple):
