@@ -9,7 +9,6 @@ the server.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +17,20 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from genai_kg.web.endpoint import ALLOW, MAX_QUERY_BYTES, PATH, App, SparqlEndpoint, in_front
+from genai_kg.web.endpoint import (
+    ALLOW,
+    MAX_QUERY_BYTES,
+    PATH,
+    App,
+    Refusal,
+    SparqlEndpoint,
+    in_front,
+)
+from genai_kg.web.endpoint import read_body as read_endpoint_body
 from genai_kg.web.pool import WorkerPool
 
 __all__ = ["MAX_QUERY_BYTES", "ServerSettings", "make_app", "read_body"]
@@ -92,34 +100,17 @@ def make_app(settings: ServerSettings, pool: WorkerPool, routes: Sequence[BaseRo
 
 
 async def read_body(request: Request, timeout: float) -> bytes | Response:
-    """The request body, or the error answer: too large, short of its length, or gone."""
+    """The request body, or the error answer: too large, short of its length, or gone (read as
+    ``/sparql`` reads it, ``endpoint.read_body``)."""
     length = request.headers.get("content-length")
-    if length is not None and int(length) > MAX_QUERY_BYTES:  # the server checked its syntax
-        return _error(413, f"the body is larger than {MAX_QUERY_BYTES} bytes", close=True)
-    chunks: list[bytes] = []
-
-    async def read() -> bytes:
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_QUERY_BYTES:
-                raise _TooLarge
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    try:
-        return await asyncio.wait_for(read(), timeout)
-    except TimeoutError:
-        return _error(400, f"the body did not arrive within {timeout:g} s "
-                      "(is Content-Length larger than the body?)", close=True)  # fmt: skip
-    except _TooLarge:
-        return _error(413, f"the body is larger than {MAX_QUERY_BYTES} bytes", close=True)
-    except ClientDisconnect:
-        return Response(status_code=400)  # nobody is left to read it
-
-
-class _TooLarge(Exception):
-    pass
+    read = await read_endpoint_body(
+        request.receive, None if length is None else length.encode("latin-1"), timeout
+    )
+    if not isinstance(read, Refusal):
+        return read
+    if read.message is None:
+        return Response(status_code=read.status)
+    return _error(read.status, read.message, close=read.close)
 
 
 def _error(

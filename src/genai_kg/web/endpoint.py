@@ -53,7 +53,7 @@ class SparqlEndpoint:
         body = b""
         if method == "POST":
             read = await read_body(receive, length, self.request_timeout)
-            if isinstance(read, _Refusal):
+            if isinstance(read, Refusal):
                 await read.send(send)
                 return
             body = read
@@ -107,7 +107,7 @@ async def _send_error(
     await send({"type": "http.response.body", "body": body})
 
 
-class _Refusal:
+class Refusal:
     """An answer to a body that cannot be read; ``close``: the connection is not reused."""
 
     def __init__(self, status: int, message: str | None, *, close: bool = True) -> None:
@@ -123,19 +123,19 @@ class _Refusal:
             await _send_error(send, self.status, self.message, extra)
 
 
-async def read_body(receive: Receive, length: bytes | None, timeout: float) -> bytes | _Refusal:
+async def read_body(receive: Receive, length: bytes | None, timeout: float) -> bytes | Refusal:
     """The request body, or the refusal of one too large, short of its length, or gone."""
-    too_large = _Refusal(413, f"the body is larger than {MAX_QUERY_BYTES} bytes")
+    too_large = Refusal(413, f"the body is larger than {MAX_QUERY_BYTES} bytes")
     if length is not None and int(length) > MAX_QUERY_BYTES:  # uvicorn checked its syntax
         return too_large
     chunks: list[bytes] = []
 
-    async def read() -> bytes | _Refusal:
+    async def read() -> bytes | Refusal:
         size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return _Refusal(400, None, close=False)  # nobody is left to read it
+                return Refusal(400, None, close=False)  # nobody is left to read it
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_QUERY_BYTES:
@@ -147,5 +147,5 @@ async def read_body(receive: Receive, length: bytes | None, timeout: float) -> b
     try:
         return await asyncio.wait_for(read(), timeout)
     except TimeoutError:
-        return _Refusal(400, f"the body did not arrive within {timeout:g} s "
+        return Refusal(400, f"the body did not arrive within {timeout:g} s "
                         "(is Content-Length larger than the body?)")  # fmt: skip
