@@ -61,6 +61,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def number(value: float) -> str:
+    """A number as text, a whole one without ``.0`` (``hours: 45``, a URL's ``max_hours=30``).
+
+    >>> number(4.0), number(4.5), number(85660.0)
+    ('4', '4.5', '85660')
+    """
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def money(amount: float | None, currency: str = "USD") -> str:
     """Format an amount of money: ``money(1234.5)`` -> ``'$1,234.50'``; unknown -> ``'?'``.
 

@@ -7,7 +7,7 @@ from typing import Any
 from genai_kg.dataset.models import Dataset, Role, salary_range
 from genai_kg.graph.build import Built
 from genai_kg.graph.view import node_name, to_networkx
-from genai_kg.render import money
+from genai_kg.render import money, number
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "roles": ("id", "name", "track", "essential", "salary"),
@@ -124,13 +124,6 @@ def price(amount: float | None, currency: str | None, per: str | None = None) ->
     return f"{text}/{per}" if per and per != "course" and amount is not None else text
 
 
-def _number(value: Any) -> Any:
-    """A whole float without its ``.0`` (``hours: 45``, not ``45.0``); others as they are."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def format_description(description: dict[str, Any]) -> str:
     """Render ``describe``'s result as indented text."""
     lines = [f"{description['label']}  [{description['kind']} {description['id']}]"]
@@ -140,7 +133,7 @@ def format_description(description: dict[str, Any]) -> str:
             continue  # part of the cost line
         if key == "cost":
             value = price(value, values.get("currency"), values.get("per"))
-        lines.append(f"  {key}: {_number(value)}")
+        lines.append(f"  {key}: {number(value) if isinstance(value, float) else value}")
     for band in description.get("salary", []):
         bounds = (
             f"{money(band.get('min'), band['currency'])}-{money(band.get('max'), band['currency'])}"

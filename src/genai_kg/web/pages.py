@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from genai_kg.errors import GenaiKgError
 from genai_kg.plan.catalog import LEVELS, Catalog
-from genai_kg.render import money
+from genai_kg.render import money, number
 from genai_kg.web.api import answer_json, api_routes
 from genai_kg.web.explorer import (
     KINDS,
@@ -72,15 +72,6 @@ def cost(value: float | None, currency: str | None = "USD") -> str:
     if value is None:
         return "unknown"
     return "free" if value == 0 else money(value, currency or "USD")
-
-
-def number(value: float) -> str:
-    """A number as a page shows it: a whole one without ``.0``.
-
-    >>> number(4.0), number(4.5), number(85660.0)
-    ('4', '4.5', '85660')
-    """
-    return str(int(value)) if value.is_integer() else str(value)
 
 
 def total(value: float | None, known: float, unknown: int, show: Callable[..., str]) -> str:

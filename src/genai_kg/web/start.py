@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from genai_kg.errors import DataError, GenaiKgError
 from genai_kg.plan.catalog import Catalog
+from genai_kg.render import number
 from genai_kg.web.app import MAX_QUERY_BYTES, read_body
 from genai_kg.web.explorer import BadRequest
 
@@ -141,17 +142,13 @@ def profile_params(profile: Any) -> list[tuple[str, str]]:
     for key in ("hours_per_week", "max_hours", "max_cost"):
         value = getattr(profile, key)
         if value is not None:
-            params.append((key, _number(value)))
+            params.append((key, number(value)))
     params += [("provider", provider) for provider in profile.providers]
     if profile.max_level is not None:
         params.append(("max_level", profile.max_level))
     if profile.free:
         params.append(("free", "1"))
     return params
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def _joined(params: list[tuple[str, str]], key: str, names: Iterable[str]) -> list[tuple[str, str]]:
