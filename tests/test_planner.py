@@ -196,6 +196,30 @@ def test_matches_brute_force(instance):
             check_alternatives(priced, start, target, by, result, plans)
 
 
+@settings(max_examples=250, deadline=None, derandomize=True)
+@given(instances())
+def test_taking_the_free_courses_at_once_keeps_the_optimum(instance):
+    """The integer program takes every course of no cost that is takeable from the start
+    before its MIP (``ilp._free``), on windows of over 100 courses; here on every size."""
+    from genai_kg.plan.ilp import IntegerProgram
+
+    catalog, start, goal, limits = instance
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(IntegerProgram, "FREE_MIN_COLUMNS", 0)
+        for by in Measure:
+            plans, _, untaught = judge(
+                catalog, start, goal, by, limits.max_hours, limits.max_cost, limits.hours_per_week
+            )
+            if not plans:
+                continue
+            result = planner._solve(catalog, start, goal, by, 0, 20.0, "ilp", limits)
+            assert result.optimal
+            check_order(result.plan, start, start | (goal - start - untaught))
+            priced = [price(c, limits.hours_per_week) for c in catalog]
+            got = full_key(priced, by, tuple(s.course for s in result.plan.steps))
+            assert got[:3] == full_key(priced, by, plans[0])[:3]
+
+
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(instances(pool=POOL[:4], unknown=()))
 def test_pareto_is_the_brute_force_frontier(instance):

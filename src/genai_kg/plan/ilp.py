@@ -20,6 +20,39 @@ from genai_kg.plan.problem import Problem
 _INF = float("inf")
 
 
+class _Free:
+    """Courses taken at no cost on the measure being minimised, and the skills they give."""
+
+    def __init__(
+        self, taken: frozenset[int], held: frozenset[str], first: dict[str, int], p: Problem
+    ) -> None:
+        self.taken, self.held, self.first, self.p = taken, held, first, p
+
+    def support(self, chosen: list[int]) -> list[int]:
+        """The taken courses that the goal and ``chosen`` need: each needed skill's first
+        teacher, and theirs in turn (a valid plan, though not the one of fewest hours)."""
+        p = self.p
+        todo = [s for s in p.gap if s in self.held]
+        todo += [s for c in chosen for s in p.req[c] if s in self.held]
+        picked: set[int] = set()
+        while todo:
+            teacher = self.first[todo.pop()]
+            if teacher not in picked:
+                picked.add(teacher)
+                todo += p.req[teacher]
+        return sorted(picked)
+
+    def given(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Rows over courses (plus, minus, lo, hi[, coefficients]) with the taken ones at 1."""
+        shifted: list[tuple[Any, ...]] = []
+        for plus, minus, low, high, *coef in rows:
+            weights = coef[0] if coef else [1.0] * len(plus)
+            fixed = math.fsum(w for c, w in zip(plus, weights, strict=True) if c in self.taken)
+            fixed -= sum(1 for c in minus if c in self.taken)
+            shifted.append((plus, minus, low - fixed, high - fixed, *coef))
+        return shifted
+
+
 class IntegerProgram:
     """The covering integer program on HiGHS, cut down by LP reduced costs.
 
@@ -27,6 +60,9 @@ class IntegerProgram:
     L + rc > U cannot be in a plan whose primary is at most U (reduced-cost fixing), so each MIP
     is built on the few courses that survive. Cyclic support is cut lazily.
     """
+
+    #: Windows of at most this many courses are solved as they are, without ``_free``.
+    FREE_MIN_COLUMNS = 100
 
     def __init__(self, p: Problem, deadline: float) -> None:
         import highspy
@@ -50,9 +86,15 @@ class IntegerProgram:
         self._warm: dict[tuple[Any, ...], tuple[Any, int, dict[int, int]]] = {}
 
     def _highs(
-        self, cols: list[int], extra: list[tuple[Any, ...]], cost: list[float], integer: bool
+        self,
+        cols: list[int],
+        extra: list[tuple[Any, ...]],
+        cost: list[float],
+        integer: bool,
+        free: _Free | None = None,
     ) -> Any:
-        """A fresh HiGHS model on these columns; entries of other columns are dropped (x = 0)."""
+        """A fresh HiGHS model on these columns; entries of other columns are dropped (x = 0),
+        except the courses ``free`` takes (x = 1), whose skills are then held."""
         np, hs = self.np, self.hs
         h = new_highs(hs)
         for name, value in (
@@ -73,7 +115,10 @@ class IntegerProgram:
         # the same relaxation as a row x_c <= sum(teachers of s) per requirement, with
         # entries linear in the catalog instead of requirements times teachers.
         p = self.p
-        needed = sorted({s for c in cols for s in p.req[c]})
+        req: Sequence[frozenset[str]] | dict[int, frozenset[str]] = p.req
+        if free is not None:
+            req = {c: p.req[c] - free.held for c in cols}
+        needed = sorted({s for c in cols for s in req[c]})
         n, m = len(cols), len(needed)
         pos = {c: k for k, c in enumerate(cols)}
         h.addVars(n + m, np.zeros(n + m), np.ones(n + m))
@@ -84,7 +129,7 @@ class IntegerProgram:
             )
         column = {s: n + k for k, s in enumerate(needed)}
         full = len(cols) == len(p.options)  # every course: positions are the indices
-        required = [(c, sorted(p.req[c])) for c in cols if p.req[c]]
+        required = [(c, sorted(req[c])) for c in cols if req[c]]
         add_links(
             h,
             np,
@@ -99,7 +144,13 @@ class IntegerProgram:
             ([pos[j] for j in self.teachers[s] if j in pos], [column[s]], 0.0, _INF) for s in needed
         ]
         add_rows(h, np, held)
-        self._add(h, pos, [*self.cover, *self.cuts, *extra])
+        if free is None:
+            self._add(h, pos, [*self.cover, *self.cuts, *extra])
+        else:  # no budget rows nor extra rows: ``_free`` is only asked without them
+            cover: list[tuple[Any, ...]] = [
+                (self.teachers[s], [], 1.0, _INF) for s in sorted(p.gap - free.held)
+            ]
+            self._add(h, pos, [*cover, *free.given(self.cuts)])
         return h, pos
 
     def _add(self, h: Any, pos: dict[int, int], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -146,7 +197,12 @@ class IntegerProgram:
     ) -> tuple[bool, list[int] | None, float]:
         """Minimise one measure on these columns; return (proved, valid set or None, bound)."""
         p = self.p
-        h, pos = self._highs(cols, extra, [p.weights[c][stage] for c in cols], True)
+        free = self._free(cols, stage, extra)
+        if free is not None:
+            if not p.gap - free.held:  # the courses of no cost reach the goal on their own
+                return True, free.support([]), 0.0
+            cols = [c for c in cols if c not in free.taken]
+        h, pos = self._highs(cols, extra, [p.weights[c][stage] for c in cols], True, free)
         while True:
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -164,6 +220,8 @@ class IntegerProgram:
             if info.primal_solution_status == 2:
                 x = h.getSolution().col_value
                 found = [c for c in cols if x[pos[c]] > 0.5]
+                if free is not None:
+                    found = sorted(found + free.support(found))
             if status != self.hs.HighsModelStatus.kOptimal:
                 dual = info.mip_dual_bound
                 return (
@@ -177,7 +235,43 @@ class IntegerProgram:
                 return True, found, info.mip_dual_bound
             cuts = self._cuts(held, stuck)
             self.cuts += cuts  # valid for every plan: keep them for later models
-            self._add(h, pos, cuts)
+            self._add(h, pos, cuts if free is None else free.given(cuts))
+
+    def _free(self, cols: list[int], stage: int, extra: list[tuple[Any, ...]]) -> _Free | None:
+        """The courses of these that cost nothing on this measure and can be taken from the
+        start (or after one another), when taking them all is safe: no budget or extra row
+        can be broken by more courses. Any plan may add them at no cost, and keeps every other
+        course takeable, so the MIP need only choose among the rest, with their skills held.
+        By cost at 100,000 courses, 21,000 free courses otherwise made a MIP of 21,000
+        columns; only large windows are worth the closure."""
+        p = self.p
+        if extra or p.budgets or len(cols) <= self.FREE_MIN_COLUMNS:
+            return None
+        weights = p.weights
+        if any(weights[c][stage] < 0 for c in cols):
+            return None
+        zero = [c for c in cols if weights[c][stage] == 0]
+        missing = {c: len(p.req[c]) for c in zero}
+        waiting: dict[str, list[int]] = {}
+        for c in zero:
+            for s in p.req[c]:
+                waiting.setdefault(s, []).append(c)
+        ready = [c for c in zero if not missing[c]]
+        first: dict[str, int] = {}  # each held skill's first teacher, in the order taken
+        while ready:
+            c = ready.pop()
+            for s in p.teach[c]:
+                if s in first:
+                    continue
+                first[s] = c
+                for d in waiting.get(s, ()):
+                    missing[d] -= 1
+                    if not missing[d]:
+                        ready.append(d)
+        if not first:
+            return None
+        taken = frozenset(c for c in zero if not missing[c])
+        return _Free(taken, frozenset(first), first, p)
 
     def _relax(
         self, cols: list[int], stage: int, extra: list[tuple[Any, ...]]
