@@ -218,3 +218,17 @@ def test_construct_gives_the_embedded_triples(pushed: RemoteStore, local_store: 
     local, remote = (set(output.splitlines()) for output in outputs)
     assert local
     assert remote == local
+
+
+def test_push_to_the_query_url_says_which_url_takes_a_graph(remote_store: RemoteStore) -> None:
+    """Oxigraph refuses a PUT on its query URL; Virtuoso's never answers one: either way the
+    error names the Graph Store Protocol URLs, within the --timeout."""
+    result = CliRunner().invoke(
+        app,
+        ["push", "--endpoint", remote_store.query, "--data", str(DATA), "--timeout", "3"],
+    )
+    assert result.exit_code == 1, result.stderr
+    assert f"Error: {remote_store.query}" in result.stderr
+    assert "You can fix this by giving the right URL" in result.stderr
+    assert "/sparql-graph-crud" in result.stderr and "/store" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -47,6 +47,10 @@ class EndpointError(GenaiKgError):
     """A remote SPARQL endpoint or graph store could not be used."""
 
 
+class EndpointTimeout(EndpointError):
+    """A remote endpoint sent no complete answer within the time allowed."""
+
+
 class NoPlanError(GenaiKgError):
     """No course sequence reaches the goal; names the skills no usable course teaches."""
 

@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from genai_kg.errors import EndpointError, QueryError
+from genai_kg.errors import EndpointError, EndpointTimeout, QueryError
 from genai_kg.graph.namespaces import PREFIX_IRIS
 from genai_kg.query.check import check_query, normalize_query
 from genai_kg.query.sparql import QueryResult
@@ -339,7 +339,16 @@ def push_graph(
         method="PUT",
         headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
     )
-    answer = send(request, endpoint, timeout)
+    try:
+        answer = send(request, endpoint, timeout)
+    except EndpointTimeout as exc:
+        if urllib.parse.urlsplit(endpoint).path.rstrip("/").endswith(("/sparql", "/query")):
+            # Virtuoso's query URL takes a PUT and never answers it
+            raise EndpointTimeout(
+                f"{exc}\nThat looks like a query URL, which may not take a graph. "
+                f"You can fix this by giving the right URL: {GSP_HINT}."
+            ) from None
+        raise
     if answer.ok:
         return answer.status
     if answer.status in (404, 405, 501):

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from genai_kg.errors import EndpointError
+from genai_kg.errors import EndpointError, EndpointTimeout
 
 USER_AGENT = "genai-kg (+https://w3id.org/genai-kg)"
 
@@ -115,7 +115,7 @@ def send(request: urllib.request.Request, endpoint: str, timeout: float) -> Answ
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise EndpointError(f"{endpoint}: no complete answer within {timeout:g} s")
+        raise EndpointTimeout(f"{endpoint}: no complete answer within {timeout:g} s")
     if "error" in outcome:
         raise outcome["error"]
     answer: Answer = outcome["answer"]
