@@ -247,10 +247,9 @@ class IntegerProgram:
         p = self.p
         if extra or p.budgets or len(cols) <= self.FREE_MIN_COLUMNS:
             return None
-        weights = p.weights
-        if any(weights[c][stage] < 0 for c in cols):
+        if not self._nonnegative(cols, stage):
             return None
-        zero = [c for c in cols if weights[c][stage] == 0]
+        zero = [c for c in cols if p.weights[c][stage] == 0]
         missing = {c: len(p.req[c]) for c in zero}
         waiting: dict[str, list[int]] = {}
         for c in zero:
@@ -393,7 +392,10 @@ class IntegerProgram:
             if len(cols) > 100:
                 # Reduced-cost fixing: a course with L + rc > U is in no plan of value <= U.
                 relax = relax or self._relax(cols, stage, extra)
-                settled = relax is not None and self._meets_bound(best, cols, stage, relax[0])
+                # the LP's value, less its tolerance, is a bound no plan is below
+                settled = relax is not None and self._meets_bound(
+                    best, cols, stage, relax[0] - 1e-6
+                )
                 if relax is not None and not settled:
                     core = [c for c, r in zip(cols, relax[1], strict=True) if r <= 1e-9]
                     core_result = (core, *self._mip(core, stage, extra))
@@ -409,7 +411,10 @@ class IntegerProgram:
                         if relax[0] + r <= value + tol
                     ]
             relax = None
-            settled = settled or self._is_zero(best, cols, stage)
+            # 0 bounds a measure no course makes negative (a free plan, among the tie-breaks)
+            settled = settled or (
+                self._meets_bound(best, cols, stage, 0.0) and self._nonnegative(cols, stage)
+            )
             if settled:  # a bound proves the incumbent: no MIP for this measure
                 assert best is not None
                 proved, found = True, best
@@ -431,25 +436,24 @@ class IntegerProgram:
             extra.append((cols, [], -_INF, value + 1e-9 * max(1.0, value), weights))
         return best, True, bound
 
-    def _is_zero(self, best: list[int] | None, cols: list[int], stage: int) -> bool:
-        """Whether ``best`` scores 0 on a measure no course makes negative: nothing is lower.
-        Free plans are common among the tie-breaks (cost after courses and hours: 71 of 80
-        bundled questions), and each such MIP cost 2 ms of a 9 ms plan."""
-        if best is None:
-            return False
+    def _nonnegative(self, cols: list[int], stage: int) -> bool:
+        """Whether no course of these makes this measure negative: no plan is then below 0."""
         weights = self.p.weights
-        return all(weights[c][stage] == 0 for c in best) and all(
-            weights[c][stage] >= 0 for c in cols
-        )
+        return all(weights[c][stage] >= 0 for c in cols)
 
     def _meets_bound(self, best: list[int] | None, cols: list[int], stage: int, low: float) -> bool:
-        """Whether the LP bound ``low`` already proves ``best`` optimal for this measure: the
-        measure is whole on every course (a course count, or whole hours or dollars), so no
-        plan is below ``ceil(low)``, and ``best`` is there. By course count the greedy plan
-        usually is (79 of 80 bundled questions), which saves that stage's MIPs."""
+        """Whether ``low``, a value no plan is below on this measure, already proves ``best``
+        optimal: ``best`` is at ``low``, or the measure is whole on every course (a course
+        count, or whole hours or dollars), so no plan is below ``ceil(low)``, where ``best`` is.
+        Each saves a stage's MIPs: by course count the greedy plan usually meets the LP bound
+        (79 of 80 bundled questions), and after courses and hours the cheapest plan is usually
+        free, at the bound 0 (71 of 80)."""
         if best is None:
             return False
         weights = self.p.weights
-        if not all(weights[c][stage].is_integer() for c in cols):
+        value = math.fsum(weights[c][stage] for c in best)
+        if value <= low:
+            return True
+        if value > math.ceil(low):
             return False
-        return math.fsum(weights[c][stage] for c in best) <= math.ceil(low - 1e-6)
+        return all(weights[c][stage].is_integer() for c in cols)
