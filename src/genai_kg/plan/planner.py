@@ -23,8 +23,9 @@ Two exact methods share one preparation step, and :func:`plan_path` picks betwee
   (presolve off, ~10 ms) gives a bound L and reduced costs rc, a MIP on the zero-rc courses gives
   an incumbent U, and only courses with L + rc <= U can be in a plan that good, typically 40-150
   of 9,000. Among sets that tie on all three measures the ILP returns the one HiGHS finds, so the
-  final id tie-break is exact on the search method only (the bundled ~40-course data uses the
-  search).
+  final id tie-break is exact on the search method only. On the bundled data (264 courses) 76
+  of the 305 role-to-role questions with a gap have at most ``SEARCH_LIMIT`` relevant courses;
+  the rest (median 170) use the ILP.
 
 A time limit stops either method; the best plan found so far (at worst the greedy baseline) is
 returned with ``optimal=False`` and the proven lower bound on the primary measure.
