@@ -474,7 +474,8 @@ GOLDEN = {
             ("carpentries-dc-shell-genomics", 4, 0),
             ("carpentries-dc-cloud-genomics", 1, 0),
             ("carpentries-kubernetes-introduction", 1, 0),
-            ("github-skills-review-pull-requests", 0.5, 0),
+            # ties with github-skills-review-pull-requests (0.5 h, $0): the smaller id is taken
+            ("github-skills-resolve-merge-conflicts", 0.5, 0),
             ("gtn-introduction-to-deep-learning", 1, 0),
             ("gtn-introduction-to-python", 5, 0),
             ("datatalks-mlops-zoomcamp", 135, 0),

@@ -188,10 +188,8 @@ def test_matches_brute_force(instance):
             priced = [price(c, limits.hours_per_week) for c in catalog]
             got = full_key(priced, by, tuple(s.course for s in result.plan.steps))
             best = full_key(priced, by, plans[0])
-            # The search is exact on the whole key; the ILP on the three measures.
-            assert (got if method == "search" else got[:3]) == (
-                best if method == "search" else best[:3]
-            )
+            # Both methods are exact on the whole key: the three measures, then the ids.
+            assert got == best
             assert result.bound == best[0]
             check_alternatives(priced, start, target, by, result, plans)
 
@@ -217,7 +215,44 @@ def test_taking_the_free_courses_at_once_keeps_the_optimum(instance):
             check_order(result.plan, start, start | (goal - start - untaught))
             priced = [price(c, limits.hours_per_week) for c in catalog]
             got = full_key(priced, by, tuple(s.course for s in result.plan.steps))
-            assert got[:3] == full_key(priced, by, plans[0])[:3]
+            assert got == full_key(priced, by, plans[0])
+
+
+@st.composite
+def tied_catalogs(draw):
+    """Catalogs of 20 to 40 courses in few sizes and prices, so that many plans tie on all
+    three measures and only the ids tell them apart."""
+    pool = [f"s{k}" for k in range(10)]
+    n = draw(st.integers(20, 40))
+    catalog = [
+        CourseOption(
+            f"c{i:02d}",
+            draw(st.frozensets(st.sampled_from(pool), min_size=1, max_size=2)),
+            draw(st.frozensets(st.sampled_from(pool), max_size=1)),
+            draw(st.sampled_from([1.0, 2.0, None])),
+            draw(st.sampled_from([0.0, 0.0, 10.0])),
+        )
+        for i in range(n)
+    ]
+    start = draw(st.sets(st.sampled_from(pool), max_size=2))
+    goal = draw(st.sets(st.sampled_from(pool), min_size=3, max_size=6))
+    return catalog, start, goal
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(tied_catalogs())
+def test_ties_break_on_ids_in_both_methods(instance):
+    """Among plans equal on the three measures, the ILP returns the one of the smallest ids,
+    as the search does (exact on the whole key; catalogs too large for the brute force)."""
+    catalog, start, goal = instance
+    for by in Measure:
+        try:
+            search = planner._solve(catalog, start, goal, by, 0, 30.0, "search")
+        except NoPlanError:
+            continue
+        ilp = planner._solve(catalog, start, goal, by, 0, 30.0, "ilp")
+        assert search.optimal and ilp.optimal
+        assert ilp.plan.course_ids == search.plan.course_ids
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
@@ -274,7 +309,7 @@ def check_alternatives(catalog, start, goal, by, result, plans) -> None:
         allowed = [p for p in plans if not any(e <= {c.id for c in p} for e in earlier)]
         assert allowed, "an alternative is returned only when one exists"
         got = full_key(catalog, by, tuple(s.course for s in alt.steps))
-        assert got[:3] == full_key(catalog, by, allowed[0])[:3]
+        assert got == full_key(catalog, by, allowed[0])
         assert frozenset(alt.course_ids) not in earlier
         earlier.append(frozenset(alt.course_ids))
     if len(result.alternatives) < 2:
