@@ -64,7 +64,7 @@ class IntegerProgram:
     #: Windows of at most this many courses are solved as they are, without ``_free``.
     FREE_MIN_COLUMNS = 100
 
-    def __init__(self, p: Problem, deadline: float) -> None:
+    def __init__(self, p: Problem, deadline: float, *, by_ids: bool = True) -> None:
         import highspy
         import numpy as np
 
@@ -85,7 +85,7 @@ class IntegerProgram:
         #: LPs kept for ``best_within``: (model, the row of the changing limit, positions)
         self._warm: dict[tuple[Any, ...], tuple[Any, int, dict[int, int]]] = {}
         #: Break ties on all three measures by ids (``_first_by_id``), as the search does.
-        self.by_ids = True
+        self.by_ids = by_ids
 
     def _highs(
         self,
@@ -466,10 +466,10 @@ class IntegerProgram:
         x_i = 1 and, below i, exactly the courses of S; infeasible, it proves S first.
         """
         np, p = self.np, self.p
+        ranked = sorted(cols)
         while time.monotonic() < self.deadline:
             chosen = set(best)
             last = max(chosen)
-            ranked = sorted(cols)
             candidates = [i for i in ranked if i < last and i not in chosen]
             if not candidates:
                 return best
@@ -487,16 +487,20 @@ class IntegerProgram:
             z_columns = np.arange(first_z, first_z + k, dtype=np.int32)
             h.changeColsIntegrality(k, z_columns, np.full(k, self.hs.HighsVarType.kInteger))
             rows: list[tuple[Any, ...]] = [(list(range(first_z, first_z + k)), [], 1.0, _INF)]
-            for z, i in enumerate(candidates, start=first_z):
-                inside = [pos[j] for j in ranked if j < i and j in chosen]
-                outside = [pos[j] for j in ranked if j < i and j not in chosen]
-                rows.append(([pos[i]], [z], 0.0, _INF))  # z_i <= x_i
-                if inside:  # z_i = 1: every course of S below i is taken
-                    a = float(len(inside))
-                    rows.append(([*inside, z], [], 0.0, _INF, [1.0] * len(inside) + [-a]))
-                if outside:  # and no other course below i
-                    b = float(len(outside))
-                    rows.append(([*outside, z], [], -_INF, b, [1.0] * len(outside) + [b]))
+            inside: list[int] = []  # the courses below the current one: those of S
+            outside: list[int] = []  # and the others
+            z = first_z
+            for i in ranked:
+                if i in wanted:
+                    rows.append(([pos[i]], [z], 0.0, _INF))  # z_i <= x_i
+                    if inside:  # z_i = 1: every course of S below i is taken
+                        a = float(len(inside))
+                        rows.append(([*inside, z], [], 0.0, _INF, [1.0] * len(inside) + [-a]))
+                    if outside:  # and no other course below i
+                        b = float(len(outside))
+                        rows.append(([*outside, z], [], -_INF, b, [1.0] * len(outside) + [b]))
+                    z += 1
+                (inside if i in chosen else outside).append(pos[i])
             add_rows(h, np, rows)
             proved, found, _ = self._solve(h, pos, cols)
             if not proved or found is None or not p.key(found) < p.key(best):

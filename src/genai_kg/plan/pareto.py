@@ -149,10 +149,9 @@ def _walk_on_core(p: Problem, q: _Question, fastest: PlanResult) -> Frontier:
     cheapest = q.solve(Measure.COST, q.limits, COST_FIRST)
     if not cheapest.optimal:  # its hours bound the core only once it is proven cheapest
         return Frontier((fastest,), False)
-    program = IntegerProgram(p, q.deadline)
     # The points between keep HiGHS's choice among plans equal on all three measures: the
     # check by ids took each walk to its 30 s limit at 10,000 courses (bench_planner, 3 of 3).
-    program.by_ids = False
+    program = IntegerProgram(p, q.deadline, by_ids=False)
     by_hours, by_cost = program.relaxation(0), program.relaxation(1)
     if by_hours is None or by_cost is None:
         return Frontier((fastest,), False)

@@ -316,6 +316,7 @@ GSP_HINT = (
     "http://HOST:7878/store or Virtuoso's http://HOST:8890/sparql-graph-crud "
     "(genai-kg's own `serve` is read-only)"
 )
+_RIGHT_URL = f"You can fix this by giving the right URL: {GSP_HINT}."
 
 
 def push_graph(
@@ -345,8 +346,7 @@ def push_graph(
         if urllib.parse.urlsplit(endpoint).path.rstrip("/").endswith(("/sparql", "/query")):
             # Virtuoso's query URL takes a PUT and never answers it
             raise EndpointTimeout(
-                f"{exc}\nThat looks like a query URL, which may not take a graph. "
-                f"You can fix this by giving the right URL: {GSP_HINT}."
+                f"{exc}\nThat looks like a query URL, which may not take a graph. {_RIGHT_URL}"
             ) from None
         raise
     if answer.ok:
@@ -354,7 +354,7 @@ def push_graph(
     if answer.status in (404, 405, 501):
         raise EndpointError(
             f"{endpoint} does not take a graph (Graph Store Protocol PUT): {answer.describe()}"
-            f"\nYou can fix this by giving the right URL: {GSP_HINT}."
+            f"\n{_RIGHT_URL}"
         )
     if answer.status in (401, 403):
         raise EndpointError(
