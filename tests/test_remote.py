@@ -347,6 +347,25 @@ def test_slow_endpoint_times_out(
     assert elapsed < 1 + 10, f"took {elapsed:.1f} s with --timeout 1"
 
 
+
+def test_a_read_that_times_out_is_a_timeout_as_the_deadline_is() -> None:
+    """A silent endpoint times out one of two ways, whichever comes first: the socket's read
+    (``_exchange``) or the deadline of the whole answer (``send``). Both are EndpointTimeout,
+    which ``push`` turns into its hint for a query URL."""
+    import urllib.request
+
+    from genai_kg.errors import EndpointTimeout
+    from genai_kg.query import transport
+
+    fake = FakeEndpoint(delay=30.0)
+    try:
+        for call in (transport._exchange, transport.send):
+            request = urllib.request.Request(fake.url, data=b"x", method="PUT")
+            with pytest.raises(EndpointTimeout, match="no (complete )?answer within 0.5 s"):
+                call(request, fake.url, 0.5)
+    finally:
+        fake.close()
+
 def test_remote_update_is_refused_before_sending(
     runner: CliRunner, store: Path, pushed: RemoteStore, local_count: int
 ) -> None:

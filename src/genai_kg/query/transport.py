@@ -101,7 +101,8 @@ def send(request: urllib.request.Request, endpoint: str, timeout: float) -> Answ
     abandoned at the deadline.
 
     Raises:
-        EndpointError: no connection, no complete answer in time, or a redirect.
+        EndpointError: no connection or a redirect; EndpointTimeout: no complete answer in
+            time (the deadline, or a read or connection that timed out).
     """
     outcome: dict[str, Any] = {}
 
@@ -142,8 +143,10 @@ def _exchange(request: urllib.request.Request, endpoint: str, timeout: float) ->
         kind = _media_type(exc.headers["Content-Type"])
         return Answer(exc.code, body, kind, exc.headers["Location"] or "")
     except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):  # the connection itself timed out
+            raise EndpointTimeout(f"{endpoint}: no answer within {timeout:g} s") from None
         raise EndpointError(f"{endpoint}: cannot connect: {exc.reason}") from None
-    except TimeoutError:
-        raise EndpointError(f"{endpoint}: no answer within {timeout:g} s") from None
+    except TimeoutError:  # a read timed out: as late as the deadline in ``send``
+        raise EndpointTimeout(f"{endpoint}: no answer within {timeout:g} s") from None
     except OSError as exc:
         raise EndpointError(f"{endpoint}: {exc}") from None
